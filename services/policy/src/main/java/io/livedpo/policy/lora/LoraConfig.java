@@ -1,0 +1,38 @@
+package io.livedpo.policy.lora;
+
+import java.util.List;
+
+/**
+ * Shape of a LoRA adapter, as PEFT's {@code LoraConfig} names it: {@code r}, {@code lora_alpha}, {@code target_modules}.
+ * The update of a target projection is {@code x·Aᵀ·Bᵀ·(alpha/r)}; B starts at zero so a fresh adapter is the base.
+ *
+ * @param rank          r, the inner dimension of A [r, in] and B [out, r]
+ * @param alpha         lora_alpha; the update is scaled by alpha / rank
+ * @param targetModules module suffixes inside a block, e.g. {@code attn.c_attn}
+ */
+public record LoraConfig(int rank, float alpha, List<String> targetModules) {
+
+    /** Every projection of a GPT-2 block: attention in/out and both MLP layers. */
+    public static final List<String> GPT2_TARGETS = List.of("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj");
+
+    public LoraConfig {
+        if (rank < 1) {
+            throw new IllegalArgumentException("LoRA rank must be >= 1, got " + rank);
+        }
+        if (!(alpha > 0) || !Float.isFinite(alpha)) {
+            throw new IllegalArgumentException("LoRA alpha must be a positive number, got " + alpha);
+        }
+        if (targetModules == null || targetModules.isEmpty()) {
+            throw new IllegalArgumentException("LoRA needs at least one target module");
+        }
+        targetModules = List.copyOf(targetModules);
+    }
+
+    public static LoraConfig defaults() {
+        return new LoraConfig(8, 16f, GPT2_TARGETS);
+    }
+
+    public float scaling() {
+        return alpha / rank;
+    }
+}
