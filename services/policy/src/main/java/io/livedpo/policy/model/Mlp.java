@@ -1,0 +1,21 @@
+package io.livedpo.policy.model;
+
+import ai.djl.ndarray.NDArray;
+import io.livedpo.policy.lora.LoraAdapter;
+
+/** The feed-forward half of a block: expand to 4C, gelu_new, project back. */
+record Mlp(Conv1D cFc, Conv1D cProj) {
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+
+    NDArray forward(NDArray x, LoraAdapter adapter) {
+        NDArray h = cFc.forward(x, adapter); // [B, T, 4C]
+        return cProj.forward(geluNew(h), adapter); // [B, T, C]
+    }
+
+    /** GPT-2's tanh approximation of GELU (HF's "gelu_new"). */
+    static NDArray geluNew(NDArray x) {
+        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) SQRT_2_OVER_PI);
+        return x.mul(0.5f).mul(inner.tanh().add(1f));
+    }
+}
