@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import io.livedpo.policy.io.AtomicFiles;
 import io.livedpo.policy.io.Safetensors;
 import io.livedpo.policy.lora.LoraAdapter;
 import java.io.IOException;
@@ -158,6 +159,25 @@ public final class Gpt2Model implements AutoCloseable {
 
     private static NDArray embed(NDArray ids, NDArray table) {
         return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow(); // [B, T, C]
+    }
+
+    /**
+     * Writes config.json and model.safetensors (F32, HF names with the "transformer." prefix) into {@code dir}, which
+     * must not exist yet: the directory appears whole or not at all. Tokenizer files are the caller's to copy.
+     */
+    public void save(Path dir) throws IOException {
+        save(dir, weights, config);
+    }
+
+    /** Saves {@code weights} (HF names without prefix) as a model directory; used for merged exports too. */
+    public static void save(Path dir, Map<String, NDArray> weights, Gpt2Config config) throws IOException {
+        Map<String, NDArray> prefixed = new LinkedHashMap<>();
+        weights.forEach((name, w) -> prefixed.put("transformer." + name, w));
+        AtomicFiles.writeDirectory(dir, tmp -> {
+            config.write(tmp.resolve("config.json"));
+            Safetensors.write(tmp.resolve("model.safetensors"), prefixed, Map.of("format", "pt"));
+            return null;
+        });
     }
 
     public Gpt2Config config() {

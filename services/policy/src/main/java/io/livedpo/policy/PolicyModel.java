@@ -1,0 +1,79 @@
+package io.livedpo.policy;
+
+import ai.djl.ndarray.NDManager;
+import io.livedpo.policy.checkpoint.AdapterCheckpoint;
+import io.livedpo.policy.checkpoint.LoadedAdapter;
+import io.livedpo.policy.checkpoint.ModelFingerprint;
+import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.policy.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A base model directory opened for use: weights, tokenizer and the fingerprint adapters are checked against. Adapters
+ * loaded through it share its weights.
+ */
+public final class PolicyModel implements AutoCloseable {
+
+    private final Path dir;
+    private final NDManager manager;
+    private final Gpt2Model model;
+    private final TextTokenizer tokenizer;
+    private final String fingerprint;
+
+    private PolicyModel(Path dir, NDManager manager, Gpt2Model model, TextTokenizer tokenizer, String fingerprint) {
+        this.dir = dir;
+        this.manager = manager;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.fingerprint = fingerprint;
+    }
+
+    public static PolicyModel open(Path dir) throws IOException {
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            Gpt2Model model = Gpt2Model.load(dir, manager);
+            return new PolicyModel(dir, manager, model, TextTokenizer.load(dir), ModelFingerprint.of(dir));
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Reads an adapter directory, refusing one made for another base model or whose weights fail their hash. */
+    public LoraAdapter loadAdapter(Path adapterDir) throws IOException {
+        try (NDManager staging = manager.newSubManager()) {
+            LoadedAdapter loaded = AdapterCheckpoint.read(adapterDir, staging, fingerprint);
+            // fromPeft moves the tensors it uses onto the adapter's own manager; closing staging frees the rest.
+            return LoraAdapter.fromPeft(model, loaded.config(), loaded.tensors(), manager);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Gpt2Model model() {
+        return model;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** "sha256:…" of config.json and model.safetensors. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,36 @@
+package io.livedpo.policy.train;
+
+import io.livedpo.policy.tokenizer.TextTokenizer;
+import java.util.Arrays;
+
+/**
+ * Text pairs to token ids the way TRL's DPOTrainer tokenizes them: prompt, chosen and rejected separately, and an EOS
+ * token appended to each completion so the policy also learns where a preferred answer ends.
+ */
+public final class PreferenceEncoder {
+
+    private final TextTokenizer tokenizer;
+    private final long eosId;
+    private final long bosId;
+
+    public PreferenceEncoder(TextTokenizer tokenizer, long bosId, long eosId) {
+        this.tokenizer = tokenizer;
+        this.bosId = bosId;
+        this.eosId = eosId;
+    }
+
+    public PreferenceExample encode(String pairId, String prompt, String chosen, String rejected) {
+        long[] promptIds = tokenizer.encode(prompt);
+        if (promptIds.length == 0) {
+            promptIds = new long[] {bosId}; // an unconditional prompt starts from BOS, as GPT-2 does
+        }
+        return new PreferenceExample(pairId, promptIds, withEos(tokenizer.encode(chosen)),
+                withEos(tokenizer.encode(rejected)));
+    }
+
+    private long[] withEos(long[] ids) {
+        long[] out = Arrays.copyOf(ids, ids.length + 1);
+        out[ids.length] = eosId;
+        return out;
+    }
+}

@@ -1,0 +1,57 @@
+package io.livedpo.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tiny GPT-2 fixtures made by tools/reference/make_fixtures.py: HF-layout models plus the log-probs, greedy
+ * continuations and token ids a numpy re-implementation of HF's GPT2LMHeadModel and BPE tokenizer computed for them.
+ */
+public final class Fixtures {
+
+    public static final Path ROOT = Path.of("src/test/resources/fixtures");
+    public static final Path TINY = ROOT.resolve("tiny-gpt2");
+    public static final Path TINY_F16 = ROOT.resolve("tiny-gpt2-noprefix-f16");
+    public static final Path TINY_BF16 = ROOT.resolve("tiny-gpt2-bf16");
+    public static final Path TINY_LORA = ROOT.resolve("tiny-gpt2-lora");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Fixtures() {
+    }
+
+    public static JsonNode expected(Path dir) {
+        try {
+            return JSON.readTree(dir.resolve("expected.json").toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static long[] longs(JsonNode array) {
+        long[] out = new long[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asLong();
+        }
+        return out;
+    }
+
+    public static double[] doubles(JsonNode array) {
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asDouble();
+        }
+        return out;
+    }
+
+    public static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
+    }
+}
