@@ -1,20 +1,30 @@
 package io.livedpo.policy;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.livedpo.policy.checkpoint.AdapterCheckpoint;
 import io.livedpo.policy.checkpoint.LoadedAdapter;
 import io.livedpo.policy.checkpoint.ModelFingerprint;
+import io.livedpo.policy.io.AtomicFiles;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.model.Gpt2Model;
 import io.livedpo.policy.tokenizer.TextTokenizer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A base model directory opened for use: weights, tokenizer and the fingerprint adapters are checked against. Adapters
  * loaded through it share its weights.
  */
 public final class PolicyModel implements AutoCloseable {
+
+    /** What Hugging Face keeps next to the weights to describe the tokenizer. */
+    private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+            "special_tokens_map.json", "vocab.json", "merges.txt", "generation_config.json");
 
     private final Path dir;
     private final NDManager manager;
@@ -48,6 +58,33 @@ public final class PolicyModel implements AutoCloseable {
             // fromPeft moves the tensors it uses onto the adapter's own manager; closing staging frees the rest.
             return LoraAdapter.fromPeft(model, loaded.config(), loaded.tensors(), manager);
         }
+    }
+
+    /**
+     * Writes base + adapter folded together as a full HF-layout model directory (config, weights, tokenizer files),
+     * atomically: for users who want the tuned model without LiveDPO.
+     */
+    public void exportMerged(LoraAdapter adapter, Path out) throws IOException {
+        AtomicFiles.writeDirectory(out, tmp -> {
+            try (NDManager scratch = manager.newSubManager()) {
+                Map<String, NDArray> merged = new LinkedHashMap<>();
+                model.weights().forEach((name, w) -> {
+                    NDArray folded = name.endsWith(".weight")
+                            ? adapter.mergedWeight(name.substring(0, name.length() - ".weight".length()), w) : null;
+                    if (folded != null) {
+                        folded.attach(scratch);
+                    }
+                    merged.put(name, folded != null ? folded : w);
+                });
+                Gpt2Model.writeFiles(tmp, merged, model.config());
+            }
+            for (String file : TOKENIZER_FILES) {
+                if (Files.isRegularFile(dir.resolve(file))) {
+                    Files.copy(dir.resolve(file), tmp.resolve(file));
+                }
+            }
+            return null;
+        });
     }
 
     public Path dir() {

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.model.Gpt2Model;
 import io.livedpo.policy.model.KvCache;
-import io.livedpo.policy.nd.GradMode;
+import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.policy.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,7 +59,7 @@ public final class Generator {
         }
         int width = promptWidth;
         int vocab = model.config().vocabSize();
-        try (GradMode off = GradMode.disabled(); NDManager m = model.manager().newSubManager();
+        try (NoGrad off = NoGrad.enter(); NDManager m = model.manager().newSubManager();
              KvCache cache = new KvCache(m, model.config().layers())) {
             while (true) {
                 float[] logits = step(m, stepIds, b, width, mask, adapter, cache); // [B * V]

@@ -162,22 +162,22 @@ public final class Gpt2Model implements AutoCloseable {
     }
 
     /**
-     * Writes config.json and model.safetensors (F32, HF names with the "transformer." prefix) into {@code dir}, which
-     * must not exist yet: the directory appears whole or not at all. Tokenizer files are the caller's to copy.
+     * Writes config.json and model.safetensors into {@code dir}, which must not exist yet: the directory appears whole
+     * or not at all. Tokenizer files are the caller's to add (see {@link #writeFiles}).
      */
     public void save(Path dir) throws IOException {
-        save(dir, weights, config);
-    }
-
-    /** Saves {@code weights} (HF names without prefix) as a model directory; used for merged exports too. */
-    public static void save(Path dir, Map<String, NDArray> weights, Gpt2Config config) throws IOException {
-        Map<String, NDArray> prefixed = new LinkedHashMap<>();
-        weights.forEach((name, w) -> prefixed.put("transformer." + name, w));
         AtomicFiles.writeDirectory(dir, tmp -> {
-            config.write(tmp.resolve("config.json"));
-            Safetensors.write(tmp.resolve("model.safetensors"), prefixed, Map.of("format", "pt"));
+            writeFiles(tmp, weights, config);
             return null;
         });
+    }
+
+    /** Writes {@code weights} (HF names without prefix) as config.json + model.safetensors (F32, "transformer." names). */
+    public static void writeFiles(Path dir, Map<String, NDArray> weights, Gpt2Config config) throws IOException {
+        Map<String, NDArray> prefixed = new LinkedHashMap<>();
+        weights.forEach((name, w) -> prefixed.put("transformer." + name, w));
+        config.write(dir.resolve("config.json"));
+        Safetensors.write(dir.resolve("model.safetensors"), prefixed, Map.of("format", "pt"));
     }
 
     public Gpt2Config config() {

@@ -1,5 +1,6 @@
 package io.livedpo.policy.optim;
 
+import io.livedpo.policy.nd.NoGrad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 

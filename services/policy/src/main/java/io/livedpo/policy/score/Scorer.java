@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.model.Gpt2Model;
-import io.livedpo.policy.nd.GradMode;
+import io.livedpo.policy.nd.NoGrad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class Scorer {
     }
 
     private List<ScoredCompletion> scoreBatch(List<PromptCompletion> items, LoraAdapter adapter) {
-        try (GradMode off = GradMode.disabled(); NDScope scope = new NDScope()) {
+        try (NoGrad off = NoGrad.enter(); NDScope scope = new NDScope()) {
             TokenBatch batch = TokenBatch.of(items, model.config().contextLength(), model.config().eosTokenId(),
                     model.manager());
             NDArray perToken = LogProbs.perToken(model, batch, adapter); // [B, T-1]

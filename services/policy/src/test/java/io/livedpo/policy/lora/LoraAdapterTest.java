@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import io.livedpo.policy.nd.NoGrad;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
@@ -153,7 +154,7 @@ class LoraAdapterTest {
         float[] values = param.toFloatArray();
         float original = values[index];
         double[] f = new double[2];
-        try (io.livedpo.policy.nd.GradMode off = io.livedpo.policy.nd.GradMode.disabled()) {
+        try (NoGrad off = NoGrad.enter()) {
             for (int s = 0; s < 2; s++) {
                 values[index] = original + (s == 0 ? eps : -eps);
                 param.set(values);

@@ -1,4 +1,4 @@
-package io.livedpo.policy.optim;
+package io.livedpo.policy.nd;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -26,6 +26,11 @@ public final class NoGrad implements AutoCloseable {
 
     public static NoGrad enter() {
         return new NoGrad();
+    }
+
+    /** For threads that only ever run inference (serving): switch recording off for good. */
+    public static void disableOnThisThread() {
+        JniUtils.setGradMode(false);
     }
 
     @Override

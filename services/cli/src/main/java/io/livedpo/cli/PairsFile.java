@@ -1,0 +1,66 @@
+package io.livedpo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.livedpo.policy.tokenizer.ChatMessage;
+import io.livedpo.policy.tokenizer.ChatTemplate;
+import io.livedpo.policy.train.PreferenceEncoder;
+import io.livedpo.policy.train.PreferenceExample;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Preference pairs in TRL's format: {"prompt","chosen","rejected"} as strings, or conversational, where the prompt is
+ * a list of {"role","content"} messages and chosen/rejected are lists ending in the assistant's answer.
+ */
+final class PairsFile {
+
+    private PairsFile() {
+    }
+
+    static List<PreferenceExample> read(Path file, PreferenceEncoder encoder, int contextLength) throws IOException {
+        List<PreferenceExample> out = new ArrayList<>();
+        Json.readLines(file, (line, node) -> {
+            boolean conversational = node.path("prompt").isArray();
+            String prompt = conversational ? ChatTemplate.prompt(messages(node, "prompt")) : Json.text(node, "prompt");
+            PreferenceExample example = encoder.encode("line-" + line, prompt,
+                    completion(node, "chosen", conversational), completion(node, "rejected", conversational));
+            int longest = example.promptIds().length
+                    + Math.max(example.chosenIds().length, example.rejectedIds().length);
+            if (longest > contextLength) {
+                throw new BadInputException(longest + " tokens (prompt + completion) exceed the model's context of "
+                        + contextLength);
+            }
+            out.add(example);
+        });
+        if (out.isEmpty()) {
+            throw new BadInputException(file + ": no pairs");
+        }
+        return out;
+    }
+
+    private static String completion(JsonNode node, String field, boolean conversational) {
+        if (!conversational) {
+            return Json.text(node, field);
+        }
+        List<ChatMessage> turns = messages(node, field);
+        ChatMessage last = turns.get(turns.size() - 1);
+        if (!last.role().equals("assistant")) {
+            throw new BadInputException("'" + field + "' must end with an assistant message");
+        }
+        return ChatTemplate.completion(last.content());
+    }
+
+    private static List<ChatMessage> messages(JsonNode node, String field) {
+        JsonNode list = node.get(field);
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new BadInputException("field '" + field + "' must be a non-empty list of {\"role\",\"content\"}");
+        }
+        List<ChatMessage> out = new ArrayList<>();
+        for (JsonNode m : list) {
+            out.add(new ChatMessage(Json.text(m, "role"), Json.text(m, "content")));
+        }
+        return out;
+    }
+}
