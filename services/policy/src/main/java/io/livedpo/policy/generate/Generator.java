@@ -8,7 +8,7 @@ import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.model.Gpt2Model;
 import io.livedpo.policy.model.KvCache;
 import io.livedpo.policy.nd.NoGrad;
-import io.livedpo.policy.tokenizer.TextTokenizer;
+import io.livedpo.policy.tokenizer.TokenDecoder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,9 +22,9 @@ import java.util.SplittableRandom;
 public final class Generator {
 
     private final Gpt2Model model;
-    private final TextTokenizer tokenizer;
+    private final TokenDecoder tokenizer;
 
-    public Generator(Gpt2Model model, TextTokenizer tokenizer) {
+    public Generator(Gpt2Model model, TokenDecoder tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
     }

@@ -1,7 +1,6 @@
 package io.livedpo.policy.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import io.livedpo.policy.lora.LoraAdapter;
 
@@ -22,10 +21,10 @@ final class CausalSelfAttention {
 
     /**
      * @param x       [B, T, C]
-     * @param allowed [B, 1, T, S] boolean: query t may attend key s (causal and not padding)
+     * @param maskBias [B, 1, T, S] 0 where query t may attend key s (causal, not padding), the float minimum elsewhere
      * @param cache   this layer's keys and values from earlier steps, or null
      */
-    NDArray forward(NDArray x, NDArray allowed, LoraAdapter adapter, KvCache.Layer cache) {
+    NDArray forward(NDArray x, NDArray maskBias, LoraAdapter adapter, KvCache.Layer cache) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         long c = x.getShape().get(2);
@@ -38,9 +37,7 @@ final class CausalSelfAttention {
             v = cache.appendValues(v); // [B, H, S, D]
         }
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale); // [B, H, T, S]
-        // The dtype's minimum rather than -inf, as HF does: a padding query that may see no key gets a uniform row, not NaN.
-        NDArray masked = NDArrays.where(allowed, scores, scores.getManager().create(-Float.MAX_VALUE));
-        NDArray att = masked.softmax(-1); // [B, H, T, S]
+        NDArray att = scores.add(maskBias).softmax(-1); // [B, H, T, S]
         NDArray y = att.matMul(v); // [B, H, T, D]
         y = y.transpose(0, 2, 1, 3).reshape(b, t, c); // [B, T, C]
         return cProj.forward(y, adapter); // [B, T, C]

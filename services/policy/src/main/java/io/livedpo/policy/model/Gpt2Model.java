@@ -1,7 +1,6 @@
 package io.livedpo.policy.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -136,9 +135,9 @@ public final class Gpt2Model implements AutoCloseable {
                     + " tokens exceeds the model's context of " + config.contextLength());
         }
         NDArray x = embed(inputIds, wte).add(embed(positions, wpe)); // [B, T, C]
-        NDArray allowed = allowed(attentionMask, t, past); // [B, 1, T, S]
+        NDArray maskBias = maskBias(attentionMask, t, past); // [B, 1, T, S]
         for (int i = 0; i < h.size(); i++) {
-            x = h.get(i).forward(x, allowed, adapter, cache == null ? null : cache.layer(i)); // [B, T, C]
+            x = h.get(i).forward(x, maskBias, adapter, cache == null ? null : cache.layer(i)); // [B, T, C]
         }
         if (lastOnly) {
             x = x.get(new NDIndex(":, -1:, :")); // [B, 1, C]
@@ -146,15 +145,20 @@ public final class Gpt2Model implements AutoCloseable {
         return lnF.forward(x).matMul(wte.transpose()); // [B, T, C] @ [C, V] -> [B, T, V]
     }
 
-    /** Causal and padding mask: query t (at absolute position past + t) may see key s when s <= past + t and s is real. */
-    private static NDArray allowed(NDArray attentionMask, long t, long past) {
+    /**
+     * Causal and padding mask as an additive bias: query t (absolute position past + t) may see key s when
+     * s <= past + t and s is a real token. Masked scores get the float minimum rather than -inf, as HF does, so a
+     * padding query that may see no key gets a uniform row instead of NaN.
+     */
+    private static NDArray maskBias(NDArray attentionMask, long t, long past) {
         NDManager m = attentionMask.getManager();
         long s = attentionMask.getShape().get(1);
         NDArray keyPos = m.arange(s).reshape(1, 1, 1, s); // [1, 1, 1, S]
         NDArray queryPos = m.arange(past, past + t).reshape(1, 1, t, 1); // [1, 1, T, 1]
         NDArray causal = keyPos.lte(queryPos); // [1, 1, T, S]
         NDArray real = attentionMask.reshape(-1, 1, 1, s).gt(0); // [B, 1, 1, S]
-        return causal.logicalAnd(real); // [B, 1, T, S]
+        NDArray allowed = causal.logicalAnd(real).toType(DataType.FLOAT32, false); // [B, 1, T, S]
+        return allowed.neg().add(1f).mul(-Float.MAX_VALUE); // [B, 1, T, S]
     }
 
     private static NDArray embed(NDArray ids, NDArray table) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * A model's {@code tokenizer.json} through DJL's bundled Hugging Face tokenizers library. Adds no special tokens and
  * never truncates or pads: callers see every token and decide what is too long.
  */
-public final class TextTokenizer implements AutoCloseable {
+public final class TextTokenizer implements TokenDecoder, AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
 
@@ -40,6 +40,7 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /** Text of the ids, special tokens included, so a round trip is exact. */
+    @Override
     public String decode(long[] ids) {
         return ids.length == 0 ? "" : tokenizer.decode(ids, false);
     }
