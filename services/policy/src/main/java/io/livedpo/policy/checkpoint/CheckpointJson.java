@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /** The JSON mapper for checkpoint files. */
-final class CheckpointJson {
+public final class CheckpointJson {
 
     /**
      * Unknown fields are ignored so older readers accept newer files; integers read as Long because Kafka offsets are
@@ -29,6 +29,15 @@ final class CheckpointJson {
             .build();
 
     private CheckpointJson() {
+    }
+
+    /** The metadata as one line of JSON, as livedpo.json holds it (for tools that print it). */
+    public static String compact(CheckpointMetadata metadata) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metadata);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("checkpoint metadata is always serialisable", e);
+        }
     }
 
     private static final class InstantDeserializer extends StdScalarDeserializer<Instant> {

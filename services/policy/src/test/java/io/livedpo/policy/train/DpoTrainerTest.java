@@ -76,7 +76,8 @@ class DpoTrainerTest {
             }
             assertTrue(last.applied());
             assertEquals(31, trainer.steps());
-            assertTrue(last.metrics().get("rewards/margins") > 0.5, "margin " + last.metrics());
+            // IPO settles at a per-token margin of 1/(2β), i.e. a reward margin of 0.5 here; the others keep growing.
+            assertTrue(last.metrics().get("rewards/margins") > 0.3, "margin " + last.metrics());
             assertEquals(1.0, last.metrics().get("rewards/accuracies"), 1e-9);
             assertTrue(last.metrics().get("loss") < first.metrics().get("loss"), last.metrics().toString());
             if (loss != DpoLossType.IPO) { // IPO pulls the margin to 1/(2β) and may lower both likelihoods
