@@ -1,0 +1,172 @@
+package io.livedpo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI contract on the tiny fixture model: JSON on stdout, exit 2 with one line for bad input. */
+class LivedpoCliTest {
+
+    static final Path FIXTURES = Path.of("../policy/src/test/resources/fixtures");
+    static final String MODEL = FIXTURES.resolve("tiny-gpt2").toString();
+    static final String PEFT = FIXTURES.resolve("tiny-gpt2-lora").toString();
+
+    @Test
+    void tokenizePrintsIdsWithoutSpecialTokens() throws IOException {
+        CliRun run = CliRun.of("tokenize", "--model", MODEL, "--text", "Hello, world!");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode expected = Json.MAPPER.readTree(FIXTURES.resolve("tiny-gpt2/expected.json").toFile())
+                .get("tokenize").get(0);
+        assertEquals(expected.get("ids"), run.json().get(0).get("ids"));
+    }
+
+    @Test
+    void scoreMatchesTheReferenceWithAndWithoutAdapter(@TempDir Path tmp) throws IOException {
+        JsonNode base = Json.MAPPER.readTree(FIXTURES.resolve("tiny-gpt2/expected.json").toFile()).get("cases");
+        JsonNode tuned = Json.MAPPER.readTree(FIXTURES.resolve("tiny-gpt2-lora/expected.json").toFile()).get("cases");
+        Path input = tmp.resolve("in.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (JsonNode c : base) {
+            lines.append(Json.MAPPER.writeValueAsString(java.util.Map.of("prompt", c.get("prompt").asText(),
+                    "completion", c.get("completion").asText()))).append('\n');
+        }
+        Files.writeString(input, lines);
+        List<JsonNode> rows = CliRun.of("score", "--model", MODEL, "--input", input.toString(), "--batch-size", "4")
+                .json();
+        List<JsonNode> adapted = CliRun.of("score", "--model", MODEL, "--adapter", PEFT, "--input", input.toString())
+                .json();
+        assertEquals(base.size(), rows.size());
+        for (int i = 0; i < base.size(); i++) {
+            assertEquals(base.get(i).get("prompt_ids"), rows.get(i).get("prompt_ids"));
+            assertEquals(base.get(i).get("completion_ids"), rows.get(i).get("completion_ids"));
+            assertEquals(base.get(i).get("logprob").asDouble(), rows.get(i).get("logprob").asDouble(), 1e-3);
+            assertEquals(tuned.get(i).get("logprob").asDouble(), adapted.get(i).get("logprob").asDouble(), 1e-3);
+            assertEquals(rows.get(i).get("completion_ids").size(), rows.get(i).get("token_logprobs").size());
+        }
+    }
+
+    @Test
+    void generateIsReproducibleForASeed() {
+        String[] args = {"generate", "--model", MODEL, "--prompt", "User: hi\nAssistant:", "--max-tokens", "6",
+                "--temperature", "0.8", "--top-k", "50", "--top-p", "0.9", "--seed", "11"};
+        CliRun first = CliRun.of(args);
+        assertEquals(0, first.exitCode(), first.err());
+        assertEquals(first.out(), CliRun.of(args).out());
+        JsonNode g = first.json().get(0);
+        assertTrue(g.get("ids").size() <= 6);
+        assertTrue(List.of("stop", "length").contains(g.get("finish_reason").asText()));
+        assertTrue(g.has("text"));
+    }
+
+    @Test
+    void trainWritesACheckpointThatInspectScoreAndExportUse(@TempDir Path tmp) throws IOException {
+        Path pairs = tmp.resolve("pairs.jsonl");
+        Files.writeString(pairs, """
+                {"prompt":"User: What is 2 + 2?\\nAssistant:","chosen":" 4.","rejected":" I don't care."}
+                {"prompt":[{"role":"user","content":"Hello, I am Ana."}],"chosen":[{"role":"assistant","content":"Hello Ana!"}],"rejected":[{"role":"assistant","content":"Go away."}]}
+
+                {"prompt":"User: Is the sun hot?\\nAssistant:","chosen":" Yes, it is.","rejected":" No."}
+                """);
+        Path out = tmp.resolve("adapter");
+        Path metrics = tmp.resolve("metrics.jsonl");
+        CliRun train = CliRun.of("train", "--model", MODEL, "--pairs", pairs.toString(), "--out", out.toString(),
+                "--steps", "6", "--batch-size", "2", "--lr", "5e-3", "--warmup", "2", "--lora-rank", "4",
+                "--metrics", metrics.toString());
+        assertEquals(0, train.exitCode(), train.err());
+        JsonNode summary = train.json().get(0);
+        assertEquals(1, summary.get("version").asLong());
+        assertEquals(6, summary.get("steps").asLong());
+        List<String> metricLines = Files.readAllLines(metrics);
+        assertEquals(6, metricLines.size());
+        JsonNode step = Json.MAPPER.readTree(metricLines.get(5));
+        for (String key : List.of("step", "loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies",
+                "rewards/margins", "logps/chosen", "logps/rejected", "grad_norm")) {
+            assertTrue(step.has(key), key + " in " + step);
+        }
+
+        JsonNode meta = CliRun.of("inspect", out.toString()).json().get(0);
+        assertEquals(1, meta.get("version").asLong());
+        assertEquals(0, meta.get("parentVersion").asLong());
+        assertEquals(12, meta.get("pairsTrained").asLong());
+        assertTrue(meta.get("baseModel").asText().startsWith("sha256:"));
+
+        // A second round continues from the first and records it as the parent.
+        Path second = tmp.resolve("adapter-2");
+        CliRun again = CliRun.of("train", "--model", MODEL, "--pairs", pairs.toString(), "--out", second.toString(),
+                "--init-adapter", out.toString(), "--epochs", "1", "--batch-size", "3");
+        assertEquals(0, again.exitCode(), again.err());
+        JsonNode meta2 = CliRun.of("inspect", second.toString()).json().get(0);
+        assertEquals(2, meta2.get("version").asLong());
+        assertEquals(1, meta2.get("parentVersion").asLong());
+        assertEquals(15, meta2.get("pairsTrained").asLong());
+
+        Path merged = tmp.resolve("merged");
+        CliRun export = CliRun.of("export", "--model", MODEL, "--adapter", out.toString(), "--out", merged.toString());
+        assertEquals(0, export.exitCode(), export.err());
+        assertTrue(Files.isRegularFile(merged.resolve("tokenizer.json")));
+        Path input = tmp.resolve("score.jsonl");
+        Files.writeString(input, "{\"prompt\":\"User: What is 2 + 2?\\nAssistant:\",\"completion\":\" 4.\"}\n");
+        double viaAdapter = CliRun.of("score", "--model", MODEL, "--adapter", out.toString(), "--input",
+                input.toString()).json().get(0).get("logprob").asDouble();
+        double viaMerged = CliRun.of("score", "--model", merged.toString(), "--input", input.toString()).json().get(0)
+                .get("logprob").asDouble();
+        double viaBase = CliRun.of("score", "--model", MODEL, "--input", input.toString()).json().get(0)
+                .get("logprob").asDouble();
+        assertEquals(viaAdapter, viaMerged, 1e-3);
+        assertNotEquals(viaBase, viaAdapter, 1e-4);
+    }
+
+    @Test
+    void missingFileExitsTwoNamingIt(@TempDir Path tmp) {
+        Path missing = tmp.resolve("nope.jsonl");
+        CliRun run = CliRun.of("score", "--model", MODEL, "--input", missing.toString());
+        assertEquals(2, run.exitCode());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains(missing.toString()), run.err());
+        assertEquals("", run.out());
+        CliRun noModel = CliRun.of("tokenize", "--model", tmp.resolve("none").toString(), "--text", "x");
+        assertEquals(2, noModel.exitCode());
+        assertTrue(noModel.err().contains("none"), noModel.err());
+    }
+
+    @Test
+    void badJsonLineExitsTwoWithFileAndLine(@TempDir Path tmp) throws IOException {
+        Path pairs = tmp.resolve("pairs.jsonl");
+        Files.writeString(pairs, "{\"prompt\":\"a\",\"chosen\":\" b\",\"rejected\":\" c\"}\n{not json\n");
+        CliRun run = CliRun.of("train", "--model", MODEL, "--pairs", pairs.toString(), "--out",
+                tmp.resolve("o").toString(), "--steps", "1");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains(pairs + ":2:"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertFalse(Files.exists(tmp.resolve("o")));
+
+        Files.writeString(pairs, "{\"prompt\":\"a\",\"chosen\":\" b\"}\n");
+        CliRun missingField = CliRun.of("train", "--model", MODEL, "--pairs", pairs.toString(), "--out",
+                tmp.resolve("o").toString());
+        assertEquals(2, missingField.exitCode());
+        assertTrue(missingField.err().contains(pairs + ":1: field 'rejected'"), missingField.err());
+    }
+
+    @Test
+    void badOptionsAndTooLongInputAreExitTwo(@TempDir Path tmp) throws IOException {
+        assertEquals(2, CliRun.of("train", "--model", MODEL).exitCode()); // missing required options
+        assertEquals(2, CliRun.of("generate", "--model", MODEL, "--prompt", "x", "--top-p", "0").exitCode());
+        Path input = tmp.resolve("long.jsonl");
+        Files.writeString(input, "{\"prompt\":\"" + "word ".repeat(80) + "\",\"completion\":\" x\"}\n");
+        CliRun run = CliRun.of("score", "--model", MODEL, "--input", input.toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains(":1:") && run.err().contains("context of 64"), run.err());
+        CliRun inspect = CliRun.of("inspect", FIXTURES.resolve("tiny-gpt2-lora").toString());
+        assertEquals(2, inspect.exitCode());
+        assertTrue(inspect.err().contains("livedpo.json"), inspect.err());
+    }
+}
