@@ -1,18 +1,16 @@
 package io.livedpo.policy.dpo;
 
+import io.livedpo.policy.ManagedArraysTest;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** d loss / d policyChosen through DJL autograd, against the analytic slope and central differences. */
-class DpoGradientTest {
+class DpoGradientTest extends ManagedArraysTest {
 
     private static final float[] PC = {-10f, -20f, -7.5f};
     private static final float[] PR = {-12f, -18f, -9f};
@@ -20,17 +18,6 @@ class DpoGradientTest {
     private static final float[] RR = {-11.5f, -18.5f, -8.25f};
     private static final double[] DELTA = {1.5, -1.0, 1.25};
 
-    private NDManager manager;
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
 
     @Test
     void sigmoidGradientMatchesAnalyticAndFiniteDifference() {

@@ -1,9 +1,7 @@
 package io.livedpo.policy.dpo;
 
+import io.livedpo.policy.ManagedArraysTest;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Loss and metric values against arithmetic done by hand on a fixed batch of three pairs. */
-class DpoLossTest {
+class DpoLossTest extends ManagedArraysTest {
 
     private static final double TOL = 1e-5;
 
@@ -25,17 +23,6 @@ class DpoLossTest {
     private static final float[] CHOSEN_TOKENS = {4f, 10f, 5f};
     private static final float[] REJECTED_TOKENS = {8f, 6f, 3f};
 
-    private NDManager manager;
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
 
     @Test
     void sigmoidLossAndEveryMetric() {
