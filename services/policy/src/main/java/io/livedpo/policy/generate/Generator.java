@@ -30,6 +30,12 @@ public final class Generator {
     }
 
     public List<Generation> generate(List<long[]> prompts, List<SamplingParams> params, LoraAdapter adapter) {
+        return generate(prompts, params, adapter, TextListener.NONE);
+    }
+
+    /** As {@link #generate(List, List, LoraAdapter)}, telling {@code listener} each sequence's new text per step. */
+    public List<Generation> generate(List<long[]> prompts, List<SamplingParams> params, LoraAdapter adapter,
+                                     TextListener listener) {
         if (prompts.size() != params.size() || prompts.isEmpty()) {
             throw new IllegalArgumentException("need one SamplingParams per prompt, and at least one prompt");
         }
@@ -70,6 +76,7 @@ public final class Generator {
                     next[i] = eos;
                     if (s.finish == null) {
                         s.accept(s.sampler.sample(Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab), s.rng), eos);
+                        s.stream(i, listener);
                         if (s.finish == null) {
                             next[i] = s.ids.get(s.ids.size() - 1);
                             anyActive = true;
@@ -119,6 +126,7 @@ public final class Generator {
         final List<Long> ids = new ArrayList<>();
         String finish;
         String text;
+        int streamed; // characters of the text already handed to the listener
 
         Sequence(long[] prompt, SamplingParams params, int budget) {
             this.prompt = prompt;
@@ -145,6 +153,29 @@ public final class Generator {
             }
             if (ids.size() >= budget) {
                 finish = Generation.LENGTH;
+            }
+        }
+
+        /**
+         * Hands the listener the text that can no longer change: while running, hold back an unfinished UTF-8
+         * character and anything that could still become the start of a stop string.
+         */
+        void stream(int row, TextListener listener) {
+            if (listener == TextListener.NONE) {
+                return;
+            }
+            String now = finish != null ? result().text() : tokenizer.decode(idArray());
+            int stable = now.length();
+            if (finish == null) {
+                while (stable > 0 && now.charAt(stable - 1) == '\uFFFD') {
+                    stable--;
+                }
+                int longestStop = params.stop().stream().mapToInt(String::length).max().orElse(1);
+                stable = Math.max(0, stable - (longestStop - 1));
+            }
+            if (stable > streamed) {
+                listener.onText(row, now.substring(streamed, stable));
+                streamed = stable;
             }
         }
 

@@ -114,4 +114,21 @@ class GeneratorTest {
                 List.of(new SamplingParams(5f, 0, 1f, 10, 3L, List.of())), null).get(0);
         assertNotEquals(java.util.Arrays.toString(greedy.ids()), java.util.Arrays.toString(hot.ids()));
     }
+
+    @Test
+    void streamedTextAddsUpToTheFinalTextAndNeverLeaksAStopString() {
+        long[] prompt = tokenizer.encode("User: Tell me about cats.\nAssistant:");
+        Generation free = generator.generate(List.of(prompt), List.of(SamplingParams.greedy(16)), null).get(0);
+        String stop = free.text().substring(free.text().length() / 2, free.text().length() / 2 + 2);
+        List<SamplingParams> params = List.of(new SamplingParams(0f, 0, 1f, 16, 0L, List.of(stop)),
+                new SamplingParams(0.9f, 0, 1f, 16, 5L, List.of()));
+        StringBuilder[] streamed = {new StringBuilder(), new StringBuilder()};
+        List<Generation> out = generator.generate(List.of(prompt, prompt), params, null,
+                (row, delta) -> streamed[row].append(delta));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(out.get(i).text(), streamed[i].toString(), "row " + i);
+        }
+        assertEquals(Generation.STOP, out.get(0).finishReason());
+        assertFalse(streamed[0].toString().contains(stop));
+    }
 }
