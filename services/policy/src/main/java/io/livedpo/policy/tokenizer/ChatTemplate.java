@@ -12,6 +12,9 @@ public final class ChatTemplate {
 
     static final Set<String> ROLES = Set.of("system", "user", "assistant");
 
+    /** Where a model that goes on writing would start the next turn: generation stops there. */
+    public static final String NEXT_TURN = "\nUser:";
+
     private ChatTemplate() {
     }
 

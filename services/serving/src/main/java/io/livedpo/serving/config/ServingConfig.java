@@ -1,0 +1,86 @@
+package io.livedpo.serving.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Everything serving reads from configuration (prefix {@code livedpo.serving}). */
+@ConfigMapping(prefix = "livedpo.serving")
+public interface ServingConfig {
+
+    /** The base model directory in Hugging Face layout, shared by every policy. */
+    Path modelDir();
+
+    /** Policies served; each starts on the base model (version 0) until an adapter is pushed or announced. */
+    @WithDefault("default")
+    List<String> policies();
+
+    Batching batching();
+
+    Limits limits();
+
+    Control control();
+
+    /** Where the chat page posts votes (the feedback service's base URL). */
+    @WithDefault("http://localhost:8081")
+    String feedbackUrl();
+
+    interface Batching {
+        /** Most sequences decoded together. */
+        @WithDefault("8")
+        int maxBatchSize();
+
+        /** How long the first request of a batch waits for others to join. */
+        @WithDefault("5ms")
+        Duration maxWait();
+
+        /** Requests waiting beyond this are refused with 429 rather than queued into a long wait. */
+        @WithDefault("64")
+        int maxQueue();
+    }
+
+    interface Limits {
+        /** Largest max_tokens a request may ask for. */
+        @WithDefault("256")
+        int maxTokens();
+
+        /** max_tokens when the request names none. */
+        @WithDefault("64")
+        int defaultMaxTokens();
+
+        /** Request bodies above this are refused with 413. */
+        @WithDefault("65536")
+        long maxBodyBytes();
+
+        /** Most choices per request (n), enough for an A/B pair and a little more. */
+        @WithDefault("4")
+        int maxChoices();
+
+        /** A request still waiting after this is failed with 503 rather than left hanging. */
+        @WithDefault("60s")
+        Duration requestTimeout();
+    }
+
+    interface Control {
+        /** Bearer token every ModelControl call must carry; without it, every call is refused. */
+        Optional<String> token();
+
+        /** HMAC-SHA256 key; when set, pushed checkpoints must carry a matching signature. */
+        Optional<String> signingKey();
+
+        /** Where pushed checkpoints are unpacked and kept while loaded. */
+        @WithDefault("${java.io.tmpdir}/livedpo-serving")
+        Path stagingDir();
+
+        /** Largest checkpoint archive accepted. */
+        @WithDefault("268435456")
+        long maxCheckpointBytes();
+
+        /** User messages whose answers must get finite log-probs under a new adapter before it may serve. */
+        @WithDefault("Hello!,What is 2 + 2?,Tell me about cats.")
+        List<String> canaryPrompts();
+    }
+}
