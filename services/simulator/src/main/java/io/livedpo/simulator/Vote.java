@@ -1,0 +1,7 @@
+package io.livedpo.simulator;
+
+/** A thumbs rating. */
+public enum Vote {
+    UP,
+    DOWN
+}
