@@ -32,10 +32,10 @@ public record ChatCompletionRequest(
     }
 
     ChatCall toCall() {
-        return new ChatCall(model, messages(), temperature, topP, maxTokens, n, seed, stops(), user);
+        return new ChatCall(model, chatMessages(), temperature, topP, maxTokens, n, seed, stops(), user);
     }
 
-    private List<ChatMessage> messages() {
+    private List<ChatMessage> chatMessages() {
         if (messages == null) {
             return null;
         }

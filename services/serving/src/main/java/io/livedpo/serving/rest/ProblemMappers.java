@@ -2,6 +2,8 @@ package io.livedpo.serving.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.WebApplicationException;
 import io.livedpo.serving.engine.OverloadedException;
 import io.livedpo.serving.service.InvalidRequestException;
 import io.livedpo.serving.service.ServiceUnavailableException;
@@ -16,6 +18,21 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
         return Problem.response(Response.Status.BAD_REQUEST, e.getMessage(), e.field());
+    }
+
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return malformed(e);
+    }
+
+    /** What the framework raises itself (unreadable body, unknown path, wrong method), as problem+json too. */
+    @ServerExceptionMapper
+    public Response framework(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformed(json);
+        }
+        Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
+        return Problem.response(status != null ? status : Response.Status.BAD_REQUEST, e.getMessage(), null);
     }
 
     @ServerExceptionMapper

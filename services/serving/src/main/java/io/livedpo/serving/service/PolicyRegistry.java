@@ -2,6 +2,9 @@ package io.livedpo.serving.service;
 
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.serving.config.ServingConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,10 +28,13 @@ public class PolicyRegistry {
 
     private final ServingConfig config;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final MultiGauge modelInfo;
     private volatile PolicyModel base;
 
-    public PolicyRegistry(ServingConfig config) {
+    public PolicyRegistry(ServingConfig config, MeterRegistry meters) {
         this.config = config;
+        this.modelInfo = MultiGauge.builder("livedpo.serving.model.info")
+                .description("1 for the version each policy serves").register(meters);
     }
 
     void start(@Observes StartupEvent event) {
@@ -40,6 +46,7 @@ public class PolicyRegistry {
         for (String policy : config.policies()) {
             slots.put(policy, new Slot(new PolicyVersion(policy, 0, null, null)));
         }
+        publishModelInfo();
         LOG.infof("serving %s on base model %s (%s)", config.policies(), config.modelDir(), base.fingerprint());
     }
 
@@ -108,6 +115,7 @@ public class PolicyRegistry {
         }
         slot.previous = slot.active;
         slot.active = next;
+        publishModelInfo();
         return next;
     }
 
@@ -121,7 +129,13 @@ public class PolicyRegistry {
         slot.active = slot.previous;
         slot.previous = null;
         bad.release();
+        publishModelInfo();
         return slot.active;
+    }
+
+    private void publishModelInfo() {
+        modelInfo.register(slots.values().stream().map(s -> MultiGauge.Row.of(
+                Tags.of("policy", s.active.policy(), "version", String.valueOf(s.active.version())), 1)).toList(), true);
     }
 
     private Slot slot(String policy) {

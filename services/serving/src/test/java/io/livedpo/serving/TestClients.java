@@ -1,0 +1,162 @@
+package io.livedpo.serving;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.livedpo.events.JsonDeserializer;
+import io.livedpo.events.ResponseEvent;
+import io.livedpo.events.Topics;
+import io.livedpo.policy.checkpoint.AdapterCheckpoint;
+import io.livedpo.policy.checkpoint.CheckpointArchive;
+import io.livedpo.policy.checkpoint.CheckpointMetadata;
+import io.livedpo.policy.checkpoint.ModelFingerprint;
+import io.livedpo.policy.io.Sha256;
+import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.lora.LoraConfig;
+import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.proto.CheckpointHeader;
+import io.livedpo.proto.ModelControlGrpc;
+import io.livedpo.proto.PushCheckpointRequest;
+import io.livedpo.proto.PushCheckpointResponse;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Clients of the serving instance under test: gRPC channels, the response topic, checkpoint pushes. */
+final class TestClients {
+
+    static final Path BASE = Path.of("../policy/src/test/resources/fixtures/tiny-gpt2");
+    static final String TOKEN = "test-token";
+    static final String SIGNING_KEY = "test-signing-key";
+
+    private TestClients() {
+    }
+
+    static ManagedChannel channel(URL url) {
+        return ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+    }
+
+    static ModelControlGrpc.ModelControlStub control(ManagedChannel channel, String token) {
+        Metadata headers = new Metadata();
+        if (token != null) {
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        }
+        ClientInterceptor auth = MetadataUtils.newAttachHeadersInterceptor(headers);
+        return ModelControlGrpc.newStub(channel).withInterceptors(auth);
+    }
+
+    /** Reads the responses topic from the start until the event with this id shows up (deadline 30 s). */
+    static ResponseEvent awaitResponseEvent(String responseId) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, ResponseEvent> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new JsonDeserializer<>(ResponseEvent.class))) {
+            consumer.subscribe(List.of(Topics.RESPONSES));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, ResponseEvent> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key().equals(responseId)) {
+                        return r.value();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("response event " + responseId + " did not arrive within 30 s");
+    }
+
+    /** A checkpoint archive of a LoRA adapter for the fixture base, with B made non-zero so it changes answers. */
+    record Archive(byte[] bytes, String sha256, String baseModel) {
+    }
+
+    static Archive checkpoint(Path workDir, String policy, long version, String baseModel, float bScale)
+            throws IOException {
+        Path dir = workDir.resolve(policy + "-" + version + "-" + UUID.randomUUID());
+        try (NDManager m = NDManager.newBaseManager(); Gpt2Model base = Gpt2Model.load(BASE, m);
+             LoraAdapter adapter = LoraAdapter.create(base, new LoraConfig(4, 8f, LoraConfig.GPT2_TARGETS),
+                     version, m)) {
+            for (NDArray p : adapter.parameters()) {
+                p.set(m.randomNormal(p.getShape()).mul(bScale).toFloatArray());
+            }
+            AdapterCheckpoint.write(dir, adapter.config(), adapter.peftTensors(), CheckpointMetadata.draft(policy,
+                    version, version - 1, baseModel, 10 * version, Map.of("loss", 0.5), Instant.now(), Map.of()));
+        }
+        byte[] bytes = CheckpointArchive.pack(dir);
+        return new Archive(bytes, Sha256.hex(bytes), baseModel);
+    }
+
+    static String baseFingerprint() throws IOException {
+        return ModelFingerprint.of(BASE);
+    }
+
+    /** Streams the archive as a header plus chunks; {@code sendBytes} may be fewer than announced (truncation). */
+    static CompletableFuture<PushCheckpointResponse> push(ModelControlGrpc.ModelControlStub stub, String policy,
+                                                          long version, Archive archive, String sha256,
+                                                          byte[] signature, int sendBytes, boolean abort) {
+        CompletableFuture<PushCheckpointResponse> result = new CompletableFuture<>();
+        StreamObserver<PushCheckpointRequest> requests = stub.pushCheckpoint(new StreamObserver<>() {
+            @Override
+            public void onNext(PushCheckpointResponse value) {
+                result.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                result.complete(null);
+            }
+        });
+        requests.onNext(PushCheckpointRequest.newBuilder().setHeader(CheckpointHeader.newBuilder()
+                .setPolicy(policy).setVersion(version).setParentVersion(version - 1)
+                .setBaseModel(archive.baseModel()).setSha256(sha256).setSizeBytes(archive.bytes().length)
+                .setSignature(ByteString.copyFrom(signature)).setActivate(true)).build());
+        int chunk = 1 << 20;
+        for (int from = 0; from < sendBytes; from += chunk) {
+            requests.onNext(PushCheckpointRequest.newBuilder().setChunk(ByteString.copyFrom(archive.bytes(), from,
+                    Math.min(chunk, sendBytes - from))).build());
+        }
+        if (abort) {
+            requests.onError(new IOException("sender crashed mid-push"));
+            result.completeExceptionally(new IOException("aborted by the test"));
+        } else {
+            requests.onCompleted();
+        }
+        return result;
+    }
+
+    static byte[] sign(byte[] bytes, String key) throws IOException {
+        Path tmp = Files.createTempFile("sig", ".bin");
+        try {
+            Files.write(tmp, bytes);
+            return io.livedpo.serving.service.CheckpointInstaller.hmac(key, tmp);
+        } finally {
+            Files.delete(tmp);
+        }
+    }
+}
