@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "livedpo", mixinStandardHelpOptions = true, version = "livedpo 0.1.0",
         description = "Tokenize, score, generate, train (DPO), inspect and export GPT-2-family models and LoRA adapters.",
         subcommands = {TokenizeCommand.class, ScoreCommand.class, GenerateCommand.class, TrainCommand.class,
-                InspectCommand.class, ExportCommand.class, BenchCommand.class, PretrainCommand.class})
+                InspectCommand.class, ExportCommand.class, BenchCommand.class, PretrainCommand.class,
+                PretrainDemoCommand.class, SimulateOfflineCommand.class})
 public final class Livedpo {
 
     /** Exit code for bad input (missing file, malformed line, invalid option), as picocli uses for usage errors. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.livedpo.policy.train.LmStepResult;
 import io.livedpo.policy.train.PretrainRecipe;
 import io.livedpo.policy.train.Pretraining;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,10 +82,18 @@ final class PretrainCommand implements Callable<Integer> {
             throw new BadInputException(out + ": already exists (models are never overwritten)");
         }
         List<String> documents = CorpusFile.read(corpus);
+        Map<String, Object> result = pretrain(documents, recipe, out, metricsFile);
+        Json.print(spec.commandLine().getOut(), result);
+        return 0;
+    }
+
+    /** Trains tokenizer and model on {@code documents}, with progress on stderr; returns the JSON summary. */
+    static Map<String, Object> pretrain(List<String> documents, PretrainRecipe recipe, Path out, Path metricsFile)
+            throws IOException {
         System.err.printf("pretrain: %d documents, %d characters; training a %d-token BPE, then %d steps of a"
                 + " %d-layer, %d-wide model%n", documents.size(), documents.stream().mapToLong(String::length).sum(),
-                vocabSize, steps, layers, embd);
-        Progress progress = new Progress("pretrain", steps);
+                recipe.vocabSize(), recipe.steps(), recipe.layers(), recipe.embedDim());
+        Progress progress = new Progress("pretrain", recipe.steps());
         long[] done = {0};
         Pretraining.Result r;
         try (NDManager manager = NDManager.newBaseManager();
@@ -115,8 +124,7 @@ final class PretrainCommand implements Callable<Integer> {
         result.put("tokenizer_seconds", r.tokenizerSeconds());
         result.put("train_seconds", r.trainSeconds());
         result.put("tokens_per_second", r.tokensPerSecond());
-        Json.print(spec.commandLine().getOut(), result);
-        return 0;
+        return result;
     }
 
     private static Map<String, Object> metricsRow(long step, LmStepResult r) {
