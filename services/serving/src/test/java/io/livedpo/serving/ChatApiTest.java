@@ -209,4 +209,53 @@ class ChatApiTest {
                 .body(containsString("livedpo_serving_model_info{"))
                 .body(containsString("livedpo_serving_events_dropped_total"));
     }
+
+    @Test
+    void concurrentRequestsDecodedTogetherGiveTheSameTextAsAlone() throws Exception {
+        List<String> questions = List.of("Hi", "What is 3 + 5?", "Tell me about dogs.", "Is the sun hot?",
+                "How do I water a plant?", "Hello, I am Bo.");
+        List<String> alone = new ArrayList<>();
+        for (String q : questions) {
+            alone.add(given().contentType("application/json").body(chat(q)).post("/v1/chat/completions")
+                    .then().statusCode(200).extract().path("choices[0].message.content"));
+        }
+        double batchesBefore = batchCount();
+        double sequencesBefore = batchSum();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(questions.size());
+        try {
+            List<java.util.concurrent.Future<String>> together = new ArrayList<>();
+            for (String q : questions) {
+                together.add(pool.submit(() -> given().contentType("application/json").body(chat(q))
+                        .post("/v1/chat/completions").then().statusCode(200).extract()
+                        .<String>path("choices[0].message.content")));
+            }
+            for (int i = 0; i < questions.size(); i++) {
+                assertEquals(alone.get(i), together.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS),
+                        questions.get(i));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        double batches = batchCount() - batchesBefore;
+        double sequences = batchSum() - sequencesBefore;
+        assertEquals(questions.size(), sequences, 0.0);
+        assertTrue(batches < sequences, "no two concurrent requests were decoded together: " + batches + " batches");
+    }
+
+    private static double batchCount() {
+        return metric("livedpo_serving_batch_size_count");
+    }
+
+    private static double batchSum() {
+        return metric("livedpo_serving_batch_size_sum");
+    }
+
+    private static double metric(String name) {
+        for (String line : given().get("/q/metrics").asString().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
 }

@@ -24,9 +24,21 @@ public interface ServingConfig {
 
     Control control();
 
+    CatchUp catchUp();
+
     /** Where the chat page posts votes (the feedback service's base URL). */
     @WithDefault("http://localhost:8081")
     String feedbackUrl();
+
+    /** How a replica that started late, or missed a push, catches up with the trainer's announcements. */
+    interface CatchUp {
+        /** The trainer's CheckpointStore gRPC address (host:port); without it, catching up is off. */
+        Optional<String> checkpointStore();
+
+        /** How long the follower waits between polls of livedpo.checkpoints.v1. */
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
 
     interface Batching {
         /** Most sequences decoded together. */

@@ -60,7 +60,12 @@ public class CheckpointInstaller {
      *
      * @throws CheckpointRejectedException with the reason, when anything does not check out
      */
-    public PolicyVersion install(IncomingCheckpoint header, Path archive) {
+    public synchronized PolicyVersion install(IncomingCheckpoint header, Path archive) {
+        // One install at a time: a push and a catch-up fetch of the same version must not both swap it in.
+        if (registry.policies().contains(header.policy())
+                && registry.active(header.policy()).version() == header.version()) {
+            return registry.active(header.policy());
+        }
         long start = System.nanoTime();
         try {
             PolicyVersion result = verifyAndInstall(header, archive);

@@ -1,0 +1,188 @@
+package io.livedpo.serving.messaging;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.livedpo.events.CheckpointAnnouncement;
+import io.livedpo.events.JsonDeserializer;
+import io.livedpo.events.Topics;
+import io.livedpo.proto.CheckpointHeader;
+import io.livedpo.proto.CheckpointStoreGrpc;
+import io.livedpo.proto.FetchRequest;
+import io.livedpo.proto.FetchResponse;
+import io.livedpo.serving.config.ServingConfig;
+import io.livedpo.serving.service.CheckpointInstaller;
+import io.livedpo.serving.service.CheckpointRejectedException;
+import io.livedpo.serving.service.IncomingCheckpoint;
+import io.livedpo.serving.service.PolicyRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Catches a replica up with the trainer: reads the compacted announcements topic from the start (no consumer group:
+ * every replica reads everything) and, whenever a policy's newest announced version is ahead of what this replica
+ * serves, fetches that checkpoint from the trainer's CheckpointStore and installs it through the same verification
+ * as a push. That covers a replica that starts after the trainer published, and one that missed a push.
+ */
+@ApplicationScoped
+public class AnnouncementFollower {
+
+    private static final Logger LOG = Logger.getLogger(AnnouncementFollower.class);
+
+    private final ServingConfig.CatchUp config;
+    private final PolicyRegistry registry;
+    private final CheckpointInstaller installer;
+    private final String bootstrapServers;
+    private final Map<String, CheckpointAnnouncement> newest = new HashMap<>();
+    private volatile boolean running;
+    private Thread thread;
+
+    public AnnouncementFollower(ServingConfig config, PolicyRegistry registry, CheckpointInstaller installer,
+                                @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config.catchUp();
+        this.registry = registry;
+        this.installer = installer;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** After the registry has loaded the base model (a later priority runs later). */
+    void start(@Observes @Priority(5000) StartupEvent event) {
+        if (config.checkpointStore().isEmpty()) {
+            LOG.info("no checkpoint store configured: catching up from announcements is off");
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "livedpo-announcements");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        }
+    }
+
+    private void run() {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-serving-announcements");
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(config.checkpointStore().orElseThrow()).usePlaintext()
+                .build();
+        try (KafkaConsumer<String, CheckpointAnnouncement> consumer = new KafkaConsumer<>(props,
+                new StringDeserializer(), new JsonDeserializer<>(CheckpointAnnouncement.class))) {
+            while (running && !assign(consumer)) {
+                pause();
+            }
+            while (running) {
+                try {
+                    for (ConsumerRecord<String, CheckpointAnnouncement> r : consumer.poll(config.pollInterval())) {
+                        newest.merge(r.value().policy(), r.value(), (a, b) -> b.version() >= a.version() ? b : a);
+                    }
+                } catch (RecordDeserializationException e) {
+                    LOG.warnf("skipping a malformed announcement at %s offset %d: %s", e.topicPartition(),
+                            e.offset(), e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                catchUp(channel);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("announcement follower stopped", e);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private boolean assign(KafkaConsumer<String, CheckpointAnnouncement> consumer) {
+        List<PartitionInfo> partitions = consumer.partitionsFor(Topics.CHECKPOINTS);
+        if (partitions == null || partitions.isEmpty()) {
+            return false; // the trainer has not created the topic yet
+        }
+        List<TopicPartition> all = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(all);
+        consumer.seekToBeginning(all);
+        return true;
+    }
+
+    private void catchUp(ManagedChannel channel) {
+        for (CheckpointAnnouncement a : newest.values()) {
+            if (!registry.policies().contains(a.policy()) || !registry.base().fingerprint().equals(a.baseModel())
+                    || registry.active(a.policy()).version() >= a.version()) {
+                continue;
+            }
+            try {
+                install(channel, a);
+            } catch (CheckpointRejectedException e) {
+                LOG.warnf("announced %s@%d cannot be installed: %s", a.policy(), a.version(), e.getMessage());
+                newest.remove(a.policy()); // do not retry the same bad checkpoint every poll
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("cannot fetch %s@%d from %s yet: %s", a.policy(), a.version(),
+                        config.checkpointStore().orElseThrow(), e.getMessage());
+            }
+        }
+    }
+
+    private void install(ManagedChannel channel, CheckpointAnnouncement a) throws IOException {
+        Path file = Files.createTempFile("livedpo-fetch-", ".tar");
+        try {
+            CheckpointHeader header = null;
+            Iterator<FetchResponse> stream = CheckpointStoreGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .fetch(FetchRequest.newBuilder().setPolicy(a.policy()).setVersion(a.version()).build());
+            try (OutputStream out = Files.newOutputStream(file)) {
+                while (stream.hasNext()) {
+                    FetchResponse r = stream.next();
+                    if (r.hasHeader()) {
+                        header = r.getHeader();
+                    } else {
+                        r.getChunk().writeTo(out);
+                    }
+                }
+            }
+            if (header == null) {
+                throw new CheckpointRejectedException("header", "the store sent no header");
+            }
+            installer.install(new IncomingCheckpoint(header.getPolicy(), header.getVersion(), header.getParentVersion(),
+                    header.getBaseModel(), header.getSha256(), header.getSizeBytes(),
+                    header.getSignature().toByteArray(), true), file);
+            LOG.infof("caught up: %s@%d fetched from the checkpoint store", a.policy(), a.version());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private void pause() {
+        try {
+            // Waiting for the trainer to create the topic; nothing else depends on this thread.
+            TimeUnit.MILLISECONDS.sleep(config.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}
