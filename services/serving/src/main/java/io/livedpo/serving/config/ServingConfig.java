@@ -26,9 +26,26 @@ public interface ServingConfig {
 
     CatchUp catchUp();
 
+    Events events();
+
     /** Where the chat page posts votes (the feedback service's base URL). */
     @WithDefault("http://localhost:8081")
     String feedbackUrl();
+
+    /** How response events reach Kafka without ever holding up a chat request. */
+    interface Events {
+        /** Events waiting for the broker; beyond this they are dropped and counted. */
+        @WithDefault("10000")
+        int buffer();
+
+        /** Longest the sender thread waits for broker metadata before a retry. */
+        @WithDefault("5s")
+        Duration maxBlock();
+
+        /** Sends of one event before it is dropped and counted. */
+        @WithDefault("5")
+        int maxAttempts();
+    }
 
     /** How a replica that started late, or missed a push, catches up with the trainer's announcements. */
     interface CatchUp {

@@ -3,6 +3,7 @@ package io.livedpo.serving.messaging;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Topics;
+import io.livedpo.serving.config.ServingConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -30,11 +31,12 @@ import org.jboss.logging.Logger;
 public class ResponsePublisher {
 
     private static final Logger LOG = Logger.getLogger(ResponsePublisher.class);
-    private static final int MAX_ATTEMPTS = 5;
 
     private final LinkedBlockingQueue<Pending> buffer;
     private final Counter dropped;
     private final String bootstrapServers;
+    private final Duration maxBlock;
+    private final int maxAttempts;
     private volatile boolean running;
     private KafkaProducer<String, ResponseEvent> producer;
     private Thread sender;
@@ -43,12 +45,12 @@ public class ResponsePublisher {
     private record Pending(ResponseEvent event, int attempt, long notBefore) {
     }
 
-    public ResponsePublisher(MeterRegistry meters,
-                             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                             @ConfigProperty(name = "livedpo.serving.events.buffer", defaultValue = "10000")
-                             int bufferSize) {
+    public ResponsePublisher(MeterRegistry meters, ServingConfig config,
+                             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
-        this.buffer = new LinkedBlockingQueue<>(bufferSize);
+        this.maxBlock = config.events().maxBlock();
+        this.maxAttempts = config.events().maxAttempts();
+        this.buffer = new LinkedBlockingQueue<>(config.events().buffer());
         this.dropped = Counter.builder("livedpo.serving.events.dropped")
                 .description("response events lost: buffer full or retries exhausted").register(meters);
     }
@@ -60,7 +62,7 @@ public class ResponsePublisher {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, "livedpo-serving-responses",
                 // Only the sender thread ever blocks on Kafka, and not for long: a missing broker means retry later.
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlock.toMillis(),
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new JsonSerializer<>());
         running = true;
@@ -126,7 +128,7 @@ public class ResponsePublisher {
         boolean retriable = error instanceof RetriableException
                 || error instanceof org.apache.kafka.common.errors.TimeoutException;
         long notBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(2000L, 100L << p.attempt()));
-        if (!retriable || p.attempt() >= MAX_ATTEMPTS
+        if (!retriable || p.attempt() >= maxAttempts
                 || !buffer.offer(new Pending(p.event(), p.attempt() + 1, notBefore))) {
             drop(p.event(), error.toString());
             return;
