@@ -168,19 +168,14 @@ async function completeStreamed(body, cards) {
         a.responseId = c.response_id;
         a.model = chunk.model;
         a.raw += c.delta?.content ?? "";
-        cards[c.index].text.textContent = answerText(a.raw);
+        cards[c.index].text.textContent = a.raw;
       }
     }
   }
   if (answers.some((a) => !a.responseId)) {
     throw new Error("the stream ended before every answer started");
   }
-  return answers.map((a) => ({ responseId: a.responseId, model: a.model, text: answerText(a.raw) }));
-}
-
-/** Streamed deltas carry the chat template's space before the answer; the whole response has it removed. */
-function answerText(completion) {
-  return completion.startsWith(" ") ? completion.slice(1) : completion;
+  return answers.map((a) => ({ responseId: a.responseId, model: a.model, text: a.raw }));
 }
 
 function addUserBubble(text) {

@@ -175,12 +175,13 @@ public class ChatService {
     public ChatResult execute(Prepared p, BiConsumer<Integer, String> onDelta) {
         try (p) {
             List<GenerationTask> tasks = new ArrayList<>();
+            BiConsumer<Integer, String> answerDeltas = withoutTemplateSpace(p.params.size(), onDelta);
             for (int i = 0; i < p.params.size(); i++) {
                 int index = i;
                 if (!p.version.tryAcquire()) {
                     throw new IllegalStateException("pinned version was freed");
                 }
-                tasks.add(scheduler.submit(p.version, p.promptIds, p.params.get(i), d -> onDelta.accept(index, d)));
+                tasks.add(scheduler.submit(p.version, p.promptIds, p.params.get(i), d -> answerDeltas.accept(index, d)));
             }
             List<ChatResult.Choice> choices = new ArrayList<>();
             long deadline = p.startNanos + config.limits().requestTimeout().toNanos();
@@ -211,6 +212,23 @@ public class ChatService {
             count("overloaded");
             throw e;
         }
+    }
+
+    /**
+     * Streams what the answer will be: the completion minus the chat template's leading space, so the streamed deltas
+     * add up to exactly the message content of the whole response. Called on the decoding thread only.
+     */
+    private static BiConsumer<Integer, String> withoutTemplateSpace(int choices, BiConsumer<Integer, String> onDelta) {
+        boolean[] started = new boolean[choices];
+        return (index, delta) -> {
+            if (!started[index] && !delta.isEmpty()) {
+                started[index] = true;
+                delta = ChatTemplate.answer(delta);
+            }
+            if (!delta.isEmpty()) {
+                onDelta.accept(index, delta);
+            }
+        };
     }
 
     private void publish(Prepared p, ChatResult result) {
