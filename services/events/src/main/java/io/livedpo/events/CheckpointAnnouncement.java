@@ -1,0 +1,33 @@
+package io.livedpo.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+import java.util.Map;
+
+/** A durable checkpoint the trainer made, on the compacted {@link Topics#CHECKPOINTS} keyed by {@code policy}. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record CheckpointAnnouncement(
+        int schema,
+        String policy,
+        long version,
+        Long parentVersion,
+        String baseModel,
+        String sha256,
+        long sizeBytes,
+        String location,
+        long pairsTrained,
+        Map<String, Double> metrics,
+        Instant createdAt,
+        Instant newestFeedbackAt) {
+
+    public static final int SCHEMA = 1;
+
+    public CheckpointAnnouncement {
+        Require.text(policy, "policy");
+        Require.text(baseModel, "baseModel");
+        Require.text(sha256, "sha256");
+        Require.text(location, "location");
+        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        Require.present(createdAt, "createdAt");
+    }
+}

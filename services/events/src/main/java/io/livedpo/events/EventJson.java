@@ -1,0 +1,23 @@
+package io.livedpo.events;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/** The one JSON dialect of the contract: camelCase, ISO-8601 instants, unknown fields ignored. */
+public final class EventJson {
+
+    /** Thread-safe once configured; shared so every service writes exactly the same bytes. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // A missing int (schema) or long (modelVersion) is a malformed event, not a silent 0.
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private EventJson() {
+    }
+}
