@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 final class PretrainDemoCommand implements Callable<Integer> {
 
     /** The demo recipe: 4 layers, width 128, 128 positions, a 1,024-token BPE; ~1 M weights, ~4 MB. */
-    static final PretrainRecipe RECIPE = new PretrainRecipe(1024, 4, 128, 4, 128, 16, 2400, 2e-3f, 100, 0.1, 1.0f, 0L);
+    static final PretrainRecipe RECIPE = new PretrainRecipe(1024, 4, 128, 4, 128, 16, 1500, 2e-3f, 100, 0.1, 1.0f, 0L);
     static final int DIALOGUES = 60_000;
 
     @Spec
@@ -37,7 +37,7 @@ final class PretrainDemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "corpus, weights and order")
     long seed;
 
-    @Option(names = "--steps", paramLabel = "N", description = "optimizer steps (default " + 2400 + ")")
+    @Option(names = "--steps", paramLabel = "N", description = "optimizer steps (default 1500)")
     Long steps;
 
     @Option(names = "--dialogues", paramLabel = "N", description = "corpus size (default " + DIALOGUES + ")")
@@ -51,6 +51,10 @@ final class PretrainDemoCommand implements Callable<Integer> {
         if (Files.exists(out)) {
             throw new BadInputException(out + ": already exists (models are never overwritten)");
         }
+        // One PyTorch thread: float sums then run in one order, so the same seed gives the same weights on any
+        // machine (and a busy machine does not stall a thread pool); it costs about half the speed of two cores.
+        System.setProperty("ai.djl.pytorch.num_threads", "1");
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         PretrainRecipe r = RECIPE;
         long n = steps != null ? steps : r.steps();
         PretrainRecipe recipe = new PretrainRecipe(r.vocabSize(), r.layers(), r.embedDim(), r.heads(),
