@@ -16,7 +16,7 @@ final class Await {
             if (System.nanoTime() > end) {
                 throw new AssertionError("not within " + deadline + ": " + what);
             }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
     }
 }

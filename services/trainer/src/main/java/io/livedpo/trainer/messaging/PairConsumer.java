@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -112,7 +113,7 @@ public final class PairConsumer implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             LOG.error("the training loop failed; offsets since the last checkpoint stay uncommitted", e);
             running = false;
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             return;
         }
         try {
@@ -120,7 +121,7 @@ public final class PairConsumer implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             LOG.error("final checkpoint failed; its pairs will be consumed again", e);
         } finally {
-            consumer.close(Duration.ofSeconds(10));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
         }
     }
 
