@@ -66,6 +66,14 @@ final class Pairs {
         }
     }
 
+    static void send(String bootstrap, String topic, int partition, List<PreferencePair> pairs) throws Exception {
+        try (KafkaProducer<String, PreferencePair> p = producer(bootstrap)) {
+            for (PreferencePair pair : pairs) {
+                p.send(new ProducerRecord<>(topic, partition, pair.policy(), pair)).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     static void sendRaw(String bootstrap, String topic, String key, String value) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -61,6 +61,7 @@ class TrainingLoopTest {
     Path storeDir;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** Every checkpoint any trainer of the test published, in order. */
     private final List<CheckpointMetadata> published = new CopyOnWriteArrayList<>();
     private Admin admin;
 
@@ -89,6 +90,7 @@ class TrainingLoopTest {
         final TrainingSession session;
         final DeadLetters deadLetters;
         final PairConsumer consumer;
+        final List<CheckpointMetadata> mine = new CopyOnWriteArrayList<>();
 
         Trainer(KafkaBroker broker, String topic, String group) {
             TrainingSettings settings = new TrainingSettings(4, Duration.ofMillis(200), 2, Duration.ofMillis(500),
@@ -96,7 +98,10 @@ class TrainingLoopTest {
                     new TrainConfig(DpoConfig.defaults(), 1e-2f, 0, 1f, AdamWConfig.defaults()));
             TrainerMetrics metrics = new TrainerMetrics(meters);
             session = new TrainingSession(base, new CheckpointStore(storeDir), settings,
-                    new KlGuard(base, new KlSettings(1e9, List.of("Hello!"), 4, true)), published::add, metrics);
+                    new KlGuard(base, new KlSettings(1e9, List.of("Hello!"), 4, true)), c -> {
+                        mine.add(c);
+                        published.add(c);
+                    }, metrics);
             deadLetters = new DeadLetters(broker.bootstrapServers());
             consumer = new PairConsumer(new ConsumerSettings(broker.bootstrapServers(), topic, group,
                     Duration.ofMillis(100), Duration.ofMillis(500)), session, deadLetters, metrics);
@@ -182,6 +187,48 @@ class TrainingLoopTest {
         assertEquals(0, meters.find("livedpo.trainer.steps").tag("policy", "nan").counters().stream()
                 .mapToDouble(c -> c.count()).sum());
         assertEquals(List.of(1L), store.versions("nan"), "nothing trained, so no new checkpoint");
+    }
+
+    @Test
+    void aRebalanceMovesAPolicyWithItsStateAndLosesNothing(KafkaBroker broker) throws Exception {
+        String topic = "pairs-rebalance-" + UUID.randomUUID();
+        String group = "trainer-" + UUID.randomUUID();
+        broker.createTopic(topic, 2, Map.of());
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        // One policy per partition, as production keys them.
+        Pairs.send(broker.bootstrapServers(), topic, 0, Pairs.pairs("left", 0, 4));
+        Pairs.send(broker.bootstrapServers(), topic, 1, Pairs.pairs("right", 0, 4));
+        CheckpointStore store = new CheckpointStore(storeDir);
+        try (Trainer a = new Trainer(broker, topic, group)) {
+            Await.until(Duration.ofSeconds(60), "A trained both policies",
+                    () -> committed(group, p0) == 4 && committed(group, p1) == 4);
+            try (Trainer b = new Trainer(broker, topic, group)) {
+                Await.until(Duration.ofSeconds(60), "B took a partition", () -> b.consumer.assignment().size() == 1
+                        && a.consumer.assignment().size() == 1);
+                Pairs.send(broker.bootstrapServers(), topic, 0, Pairs.pairs("left", 4, 8));
+                Pairs.send(broker.bootstrapServers(), topic, 1, Pairs.pairs("right", 4, 8));
+                Await.until(Duration.ofSeconds(60), "both partitions trained after the move",
+                        () -> committed(group, p0) == 8 && committed(group, p1) == 8);
+                // Published after the commit: B's checkpoint continues the count of a policy A trained before.
+                Await.until(Duration.ofSeconds(30), "B continued a policy A had trained",
+                        () -> b.mine.stream().anyMatch(c -> c.pairsTrained() == 8));
+            }
+        }
+        for (String policy : List.of("left", "right")) {
+            List<Long> versions = store.versions(policy);
+            List<String> trained = new ArrayList<>();
+            long parent = 0;
+            for (long v : versions) {
+                CheckpointMetadata meta = store.metadata(policy, v);
+                assertEquals(parent, meta.parentVersion(), policy + " v" + v + " continues its predecessor");
+                parent = v;
+                trained.addAll(CheckpointCoverage.fromAttributes(meta.attributes()).pairIds());
+            }
+            assertEquals(ids(Pairs.pairs(policy, 0, 8)), new HashSet<>(trained), policy);
+            assertEquals(8, trained.size(), policy + " trained each pair once: " + trained);
+            assertEquals(8, store.metadata(policy, parent).pairsTrained());
+        }
     }
 
     private static Set<String> ids(List<PreferencePair> pairs) {

@@ -49,6 +49,8 @@ public final class PairConsumer implements AutoCloseable {
     private volatile boolean running;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Instant lastCommit = Instant.now();
+    /** The assignment as of the last rebalance, readable from any thread (the consumer itself is not). */
+    private volatile Set<TopicPartition> assigned = Set.of();
 
     public PairConsumer(ConsumerSettings settings, TrainingSession session, DeadLetters deadLetters,
                         TrainerMetrics metrics) {
@@ -76,6 +78,10 @@ public final class PairConsumer implements AutoCloseable {
     /** True while the loop polls; false before start, after stop, and after a fatal error. */
     public boolean running() {
         return running && thread.isAlive();
+    }
+
+    public Set<TopicPartition> assignment() {
+        return assigned;
     }
 
     /** Graceful: finishes the current step, checkpoints, commits, leaves the group. */
@@ -189,12 +195,14 @@ public final class PairConsumer implements AutoCloseable {
                 throw new UncheckedIOException("cannot checkpoint before giving up " + partitions, e);
             }
             session.release(partitions);
+            assigned = Set.copyOf(consumer.assignment().stream().filter(tp -> !partitions.contains(tp)).toList());
             LOG.infof("released %s after a checkpoint and commit", partitions);
         }
 
         /** Policies load their newest checkpoint from the store when their first pair arrives (one partition may hold many). */
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned = Set.copyOf(consumer.assignment());
             LOG.infof("assigned %s", partitions);
         }
 
@@ -203,6 +211,7 @@ public final class PairConsumer implements AutoCloseable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             partitions.forEach(processed::remove);
             session.release(partitions);
+            assigned = Set.of();
         }
     }
 }

@@ -34,6 +34,12 @@ public final class TrainingSession implements AutoCloseable {
     /** What became of an offered pair. */
     public enum Offer { ACCEPTED, DUPLICATE, TOO_LONG, HALTED }
 
+    /**
+     * DJL's PyTorch gradient collector is process-wide ("already collecting" otherwise): sessions sharing a JVM (tests,
+     * or several consumers in one process) take turns per step.
+     */
+    private static final Object GRADIENTS = new Object();
+
     private final PolicyModel base;
     private final CheckpointStore store;
     private final TrainingSettings settings;
@@ -170,7 +176,10 @@ public final class TrainingSession implements AutoCloseable {
         List<BufferedPair> batch = new ArrayList<>(state.buffer.subList(0, n));
         state.buffer.subList(0, n).clear();
         long start = System.nanoTime();
-        StepResult result = state.trainer.step(batch.stream().map(BufferedPair::example).toList());
+        StepResult result;
+        synchronized (GRADIENTS) {
+            result = state.trainer.step(batch.stream().map(BufferedPair::example).toList());
+        }
         metrics.step(state.policy, result, System.nanoTime() - start);
         if (result.applied()) {
             state.stepsSinceCheckpoint++;
