@@ -1,0 +1,147 @@
+package io.livedpo.trainer.config;
+
+import io.livedpo.policy.dpo.DpoLossType;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Everything the trainer reads from configuration (prefix {@code livedpo.trainer}). */
+@ConfigMapping(prefix = "livedpo.trainer")
+public interface TrainerConfig {
+
+    /** The base model directory in Hugging Face layout; adapters are trained on top of it. */
+    Path modelDir();
+
+    /**
+     * Checkpoint store, laid out as {@code <store>/<policy>/v<version>}. Trainer pods that share a consumer group must
+     * share it (a ReadWriteMany volume), so the pod that takes over a partition finds the policy's checkpoints.
+     */
+    Path storeDir();
+
+    /** Only {@code cpu} runs in this build: it ships DJL's CPU natives; {@code gpu} is refused at start-up. */
+    @WithDefault("auto")
+    Device device();
+
+    @WithDefault("livedpo.pairs.v1")
+    String pairsTopic();
+
+    @WithDefault("livedpo-trainer")
+    String groupId();
+
+    Batch batch();
+
+    Checkpoint checkpoint();
+
+    Dpo dpo();
+
+    Kl kl();
+
+    Publish publish();
+
+    enum Device { CPU, GPU, AUTO }
+
+    interface Batch {
+        /** Pairs per DPO step (B). */
+        @WithDefault("8")
+        int size();
+
+        /** A policy's first buffered pair waits at most this long for a full batch (W). */
+        @WithDefault("2s")
+        Duration maxWait();
+    }
+
+    interface Checkpoint {
+        /** Checkpoint after this many optimizer steps of a policy (K)... */
+        @WithDefault("20")
+        int everySteps();
+
+        /** ...or when this much time passed since the last checkpoint with steps pending (T). */
+        @WithDefault("60s")
+        Duration every();
+
+        /** Checkpoint versions kept per policy; older ones are deleted. */
+        @WithDefault("5")
+        int keep();
+
+        /** Pair ids remembered per policy for dedupe (the newest ones). */
+        @WithDefault("100000")
+        int dedupeWindow();
+    }
+
+    interface Dpo {
+        @WithDefault("sigmoid")
+        DpoLossType loss();
+
+        @WithDefault("0.1")
+        double beta();
+
+        @WithDefault("0")
+        double labelSmoothing();
+
+        @WithDefault("5e-4")
+        float learningRate();
+
+        @WithDefault("10")
+        long warmupSteps();
+
+        @WithDefault("1.0")
+        float maxGradNorm();
+
+        @WithDefault("8")
+        int loraRank();
+
+        @WithDefault("16")
+        float loraAlpha();
+    }
+
+    interface Kl {
+        /** Largest KL(policy‖reference) estimate (nats per sequence) a checkpoint may have to be published. */
+        @WithDefault("10")
+        double budget();
+
+        /** User messages whose greedy answers under the policy the estimate is taken over. */
+        @WithDefault("Hello!,What is 2 + 2?,Tell me about cats.,How do I boil an egg?")
+        List<String> probePrompts();
+
+        @WithDefault("16")
+        int maxTokens();
+
+        /** false: a policy over budget stops training (its partitions are paused) until an operator intervenes. */
+        @WithDefault("true")
+        boolean continueOnBreach();
+    }
+
+    interface Publish {
+        /** Serving replicas' ModelControl addresses, {@code host:port}. */
+        Optional<List<String>> targets();
+
+        /** A DNS name whose every address is a replica (a Kubernetes headless service), with {@link #dnsPort()}. */
+        Optional<String> dnsName();
+
+        @WithDefault("8080")
+        int dnsPort();
+
+        /** Sent as {@code authorization: Bearer <token>} on every ModelControl call. */
+        Optional<String> token();
+
+        /** HMAC-SHA256 key the archives are signed with; must equal serving's {@code control.signing-key}. */
+        Optional<String> signingKey();
+
+        @WithDefault("5")
+        int maxAttempts();
+
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        /** Per-attempt deadline of one push. */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** How announcements tell replicas where to fetch: {@code <prefix>/<policy>/<version>}. */
+        @WithDefault("grpc://localhost:8082")
+        String locationPrefix();
+    }
+}

@@ -1,0 +1,84 @@
+package io.livedpo.trainer.grpc;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.livedpo.proto.CheckpointHeader;
+import io.livedpo.proto.CheckpointStoreGrpc;
+import io.livedpo.proto.FetchRequest;
+import io.livedpo.proto.FetchResponse;
+import io.livedpo.proto.LatestRequest;
+import io.livedpo.trainer.service.ArchiveSigner;
+import io.livedpo.trainer.service.CheckpointStore;
+import io.livedpo.trainer.service.PackedCheckpoint;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import java.io.IOException;
+import java.util.OptionalLong;
+
+/**
+ * Serves the store's archives to replicas catching up: the same header and chunk framing as a push, signed the same
+ * way, so serving verifies a fetch exactly as it verifies a push. Headers say {@code activate = true}: the newest
+ * checkpoint of a policy is the one to serve.
+ */
+@GrpcService
+public class CheckpointStoreGrpcService extends CheckpointStoreGrpc.CheckpointStoreImplBase {
+
+    private static final int CHUNK = 1 << 20;
+
+    private final CheckpointStore store;
+    private final ArchiveSigner signer;
+
+    public CheckpointStoreGrpcService(CheckpointStore store, ArchiveSigner signer) {
+        this.store = store;
+        this.signer = signer;
+    }
+
+    @Override
+    @Blocking
+    public void fetch(FetchRequest request, StreamObserver<FetchResponse> response) {
+        try {
+            PackedCheckpoint packed = find(request.getPolicy(), request.getVersion());
+            response.onNext(FetchResponse.newBuilder()
+                    .setHeader(CheckpointHeaders.of(packed, signer.sign(packed.bytes()), true)).build());
+            byte[] bytes = packed.bytes();
+            for (int from = 0; from < bytes.length; from += CHUNK) {
+                response.onNext(FetchResponse.newBuilder()
+                        .setChunk(ByteString.copyFrom(bytes, from, Math.min(CHUNK, bytes.length - from))).build());
+            }
+            response.onCompleted();
+        } catch (IOException e) {
+            response.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+        }
+    }
+
+    @Override
+    @Blocking
+    public void latest(LatestRequest request, StreamObserver<CheckpointHeader> response) {
+        try {
+            PackedCheckpoint packed = find(request.getPolicy(), 0);
+            response.onNext(CheckpointHeaders.of(packed, signer.sign(packed.bytes()), true));
+            response.onCompleted();
+        } catch (IOException e) {
+            response.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+        }
+    }
+
+    /** Version 0 is the newest. */
+    private PackedCheckpoint find(String policy, long version) throws IOException {
+        if (!CheckpointStore.validPolicy(policy)) {
+            throw Status.INVALID_ARGUMENT.withDescription("'" + policy + "' is not a policy name").asRuntimeException();
+        }
+        OptionalLong wanted = version == 0 ? store.newest(policy) : OptionalLong.of(version);
+        if (wanted.isEmpty() || !store.versions(policy).contains(wanted.getAsLong())) {
+            throw Status.NOT_FOUND.withDescription("no checkpoint " + policy
+                    + (version == 0 ? "" : " v" + version) + " in the store").asRuntimeException();
+        }
+        return store.pack(policy, wanted.getAsLong());
+    }
+}

@@ -1,0 +1,129 @@
+package io.livedpo.trainer.grpc;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.livedpo.proto.CheckpointHeader;
+import io.livedpo.proto.ModelControlGrpc;
+import io.livedpo.proto.PushCheckpointRequest;
+import io.livedpo.proto.PushCheckpointResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Streams a checkpoint archive to one replica's {@code ModelControl.PushCheckpoint} (header, then ≤ 1 MiB chunks),
+ * retrying transport failures with exponential backoff. A replica that answers with a verdict (rejected: bad hash,
+ * signature, canary...) is not retried: the same bytes would get the same verdict.
+ */
+public final class ReplicaPusher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ReplicaPusher.class);
+    private static final int CHUNK = 1 << 20;
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Set<Status.Code> VERDICTS = Set.of(Status.Code.FAILED_PRECONDITION,
+            Status.Code.INVALID_ARGUMENT, Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED,
+            Status.Code.NOT_FOUND);
+
+    private final Optional<String> token;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final Duration timeout;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "livedpo-push-retries");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ReplicaPusher(Optional<String> token, int maxAttempts, Duration initialBackoff, Duration timeout) {
+        this.token = token;
+        this.maxAttempts = maxAttempts;
+        this.initialBackoff = initialBackoff;
+        this.timeout = timeout;
+    }
+
+    /** Completes with the replica's answer, or exceptionally once a verdict came or attempts ran out. */
+    public CompletableFuture<PushCheckpointResponse> push(String target, CheckpointHeader header, byte[] archive) {
+        CompletableFuture<PushCheckpointResponse> result = new CompletableFuture<>();
+        attempt(target, header, archive, 1, result);
+        return result;
+    }
+
+    private void attempt(String target, CheckpointHeader header, byte[] archive, int attempt,
+                         CompletableFuture<PushCheckpointResponse> result) {
+        once(target, header, archive).whenComplete((response, error) -> {
+            if (error == null) {
+                result.complete(response);
+                return;
+            }
+            Status status = Status.fromThrowable(error);
+            if (VERDICTS.contains(status.getCode()) || attempt >= maxAttempts) {
+                result.completeExceptionally(error);
+                return;
+            }
+            long backoff = initialBackoff.toMillis() << Math.min(attempt - 1, 10);
+            LOG.infof("push of %s v%d to %s failed (%s), attempt %d of %d; retrying in %d ms", header.getPolicy(),
+                    header.getVersion(), target, status, attempt, maxAttempts, backoff);
+            retries.schedule(() -> attempt(target, header, archive, attempt + 1, result), backoff,
+                    TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private CompletableFuture<PushCheckpointResponse> once(String target, CheckpointHeader header, byte[] archive) {
+        CompletableFuture<PushCheckpointResponse> answer = new CompletableFuture<>();
+        ModelControlGrpc.ModelControlStub stub = ModelControlGrpc.newStub(channel(target))
+                .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (token.isPresent()) {
+            Metadata headers = new Metadata();
+            headers.put(AUTHORIZATION, "Bearer " + token.get());
+            stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        StreamObserver<PushCheckpointRequest> requests = stub.pushCheckpoint(new StreamObserver<>() {
+            @Override
+            public void onNext(PushCheckpointResponse value) {
+                answer.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                answer.completeExceptionally(Status.INTERNAL.withDescription("the replica sent no answer")
+                        .asRuntimeException());
+            }
+        });
+        requests.onNext(PushCheckpointRequest.newBuilder().setHeader(header).build());
+        for (int from = 0; from < archive.length; from += CHUNK) {
+            requests.onNext(PushCheckpointRequest.newBuilder()
+                    .setChunk(ByteString.copyFrom(archive, from, Math.min(CHUNK, archive.length - from))).build());
+        }
+        requests.onCompleted();
+        return answer;
+    }
+
+    private ManagedChannel channel(String target) {
+        return channels.computeIfAbsent(target, t -> ManagedChannelBuilder.forTarget(t).usePlaintext().build());
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
+        channels.values().forEach(ManagedChannel::shutdownNow);
+    }
+}

@@ -1,0 +1,19 @@
+package io.livedpo.trainer.service;
+
+import io.livedpo.trainer.config.TrainerConfig;
+import java.util.List;
+
+/** The guard rail: probe prompts, the KL budget, and whether a policy over it keeps training. */
+public record KlSettings(double budget, List<String> probePrompts, int maxTokens, boolean continueOnBreach) {
+
+    public KlSettings {
+        probePrompts = List.copyOf(probePrompts);
+        if (probePrompts.isEmpty() || maxTokens < 1) {
+            throw new IllegalArgumentException("the KL probe needs at least one prompt and one token");
+        }
+    }
+
+    public static KlSettings from(TrainerConfig c) {
+        return new KlSettings(c.kl().budget(), c.kl().probePrompts(), c.kl().maxTokens(), c.kl().continueOnBreach());
+    }
+}

@@ -1,0 +1,250 @@
+package io.livedpo.trainer.service;
+
+import io.livedpo.events.PreferencePair;
+import io.livedpo.policy.PolicyModel;
+import io.livedpo.policy.checkpoint.CheckpointMetadata;
+import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.tokenizer.ChatMessage;
+import io.livedpo.policy.tokenizer.ChatTemplate;
+import io.livedpo.policy.train.DpoTrainer;
+import io.livedpo.policy.train.PreferenceEncoder;
+import io.livedpo.policy.train.PreferenceExample;
+import io.livedpo.policy.train.StepResult;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+/**
+ * Incremental DPO for every policy this trainer owns: consumed pairs are buffered per policy, trained in mini-batches,
+ * and checkpointed together so that one offset commit afterwards is safe for every partition. Not thread-safe: the
+ * consumer thread is its only caller, which also keeps all DJL work on one thread.
+ */
+public final class TrainingSession implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(TrainingSession.class);
+
+    /** What became of an offered pair. */
+    public enum Offer { ACCEPTED, DUPLICATE, TOO_LONG, HALTED }
+
+    /**
+     * DJL's PyTorch gradient collector is process-wide ("already collecting" otherwise): sessions sharing a JVM (tests,
+     * or several consumers in one process) take turns per step.
+     */
+    private static final Object GRADIENTS = new Object();
+
+    private final PolicyModel base;
+    private final CheckpointStore store;
+    private final TrainingSettings settings;
+    private final KlGuard guard;
+    private final CheckpointSink sink;
+    private final TrainerMetrics metrics;
+    private final PreferenceEncoder encoder;
+    private final Map<String, PolicyState> states = new HashMap<>();
+
+    public TrainingSession(PolicyModel base, CheckpointStore store, TrainingSettings settings, KlGuard guard,
+                           CheckpointSink sink, TrainerMetrics metrics) {
+        this.base = base;
+        this.store = store;
+        this.settings = settings;
+        this.guard = guard;
+        this.sink = sink;
+        this.metrics = metrics;
+        this.encoder = new PreferenceEncoder(base.tokenizer(), base.model().config().bosTokenId(),
+                base.model().config().eosTokenId());
+    }
+
+    /**
+     * Takes a consumed pair. A pair the policy's checkpoints already cover (by offset, then by pair id) is a
+     * duplicate and never trained again; a pair longer than the model's context cannot be trained at all.
+     */
+    public Offer offer(PreferencePair pair, TopicPartition tp, long offset) throws IOException {
+        PolicyState state = state(pair.policy());
+        if (state.halted) {
+            return Offer.HALTED;
+        }
+        if (state.covers(tp, offset) || state.seen(pair.pairId())) {
+            state.consumed(tp, offset);
+            metrics.pairs(pair.policy(), "duplicate", 1);
+            return Offer.DUPLICATE;
+        }
+        PreferenceExample example = encoder.encode(pair.pairId(), ChatTemplate.prompt(pair.prompt().stream()
+                        .map(m -> new ChatMessage(m.role(), m.content())).toList()),
+                ChatTemplate.completion(pair.chosen()), ChatTemplate.completion(pair.rejected()));
+        int context = base.model().config().contextLength();
+        if (example.promptIds().length + Math.max(example.chosenIds().length, example.rejectedIds().length)
+                > context) {
+            return Offer.TOO_LONG;
+        }
+        state.consumed(tp, offset);
+        state.remember(pair.pairId());
+        state.buffer.add(new BufferedPair(example, pair.newestFeedbackAt(), System.nanoTime()));
+        return Offer.ACCEPTED;
+    }
+
+    /** Runs the steps that are due: every full batch, and a partial one whose first pair waited W. */
+    public void trainDue() {
+        long waitNanos = settings.batchWait().toNanos();
+        for (PolicyState state : states.values()) {
+            while (state.buffer.size() >= settings.batchSize()) {
+                step(state, settings.batchSize());
+            }
+            if (!state.buffer.isEmpty() && System.nanoTime() - state.buffer.get(0).arrivedNanos() >= waitNanos) {
+                step(state, state.buffer.size());
+            }
+        }
+    }
+
+    /** True when some policy made K steps, or trained since a checkpoint older than T. */
+    public boolean checkpointDue(Instant now) {
+        return states.values().stream().anyMatch(s -> s.stepsSinceCheckpoint >= settings.checkpointEverySteps()
+                || (s.dirty() && Duration.between(s.lastCheckpointAt, now).compareTo(settings.checkpointEvery()) >= 0));
+    }
+
+    /**
+     * Trains whatever is buffered, then writes a checkpoint of every policy that trained since its last one. When this
+     * returns, every pair consumed so far is in a durable checkpoint (or was skipped, or is a duplicate): committing
+     * the consumer's positions is safe. Returns the new checkpoints, for {@link #review}.
+     */
+    public List<CheckpointMetadata> checkpoint() throws IOException {
+        for (PolicyState state : states.values()) {
+            while (!state.buffer.isEmpty()) {
+                step(state, Math.min(settings.batchSize(), state.buffer.size()));
+            }
+        }
+        List<CheckpointMetadata> written = new ArrayList<>();
+        for (PolicyState state : states.values()) {
+            if (state.dirty()) {
+                written.add(write(state));
+            }
+        }
+        return written;
+    }
+
+    /**
+     * The guard rail, after the offsets are committed: each new checkpoint's KL estimate must be within budget to be
+     * published. Over budget, it stays in the store unpublished; training goes on, or the policy halts.
+     */
+    public void review(List<CheckpointMetadata> checkpoints) {
+        for (CheckpointMetadata meta : checkpoints) {
+            PolicyState state = states.get(meta.policy());
+            double kl = guard.estimate(state.adapter);
+            boolean within = guard.withinBudget(kl);
+            metrics.kl(meta.policy(), kl, !within);
+            if (within) {
+                sink.publish(meta);
+            } else {
+                LOG.warnf("%s v%d: KL estimate %.4f is over budget; not published%s", meta.policy(), meta.version(),
+                        kl, guard.continueOnBreach() ? "" : "; training of the policy halts");
+                // Halting is per process: a new owner after a rebalance, or a restart, trains the policy again.
+                state.halted = !guard.continueOnBreach();
+            }
+        }
+    }
+
+    /** Forgets the policies seen on these partitions (after {@link #checkpoint} and a commit): another owner has them. */
+    public void release(Collection<TopicPartition> partitions) {
+        states.values().removeIf(s -> {
+            boolean moved = s.partitions.stream().anyMatch(partitions::contains);
+            if (moved) {
+                s.close();
+            }
+            return moved;
+        });
+    }
+
+    /** The newest durable version of a policy this session trains (0: none yet). */
+    public long version(String policy) {
+        PolicyState s = states.get(policy);
+        return s == null ? 0 : s.version;
+    }
+
+    @Override
+    public void close() {
+        states.values().forEach(PolicyState::close);
+        states.clear();
+    }
+
+    private void step(PolicyState state, int n) {
+        List<BufferedPair> batch = new ArrayList<>(state.buffer.subList(0, n));
+        state.buffer.subList(0, n).clear();
+        long start = System.nanoTime();
+        StepResult result;
+        synchronized (GRADIENTS) {
+            result = state.trainer.step(batch.stream().map(BufferedPair::example).toList());
+        }
+        metrics.step(state.policy, result, System.nanoTime() - start);
+        if (result.applied()) {
+            state.stepsSinceCheckpoint++;
+            state.pairsTrained += n;
+            state.pendingPairIds.addAll(result.pairIds());
+            state.lastMetrics = result.metrics();
+            for (BufferedPair p : batch) {
+                if (state.newestFeedbackAt == null || p.newestFeedbackAt().isAfter(state.newestFeedbackAt)) {
+                    state.newestFeedbackAt = p.newestFeedbackAt();
+                }
+            }
+            metrics.pairs(state.policy, "trained", n);
+        } else {
+            state.pendingSkipped.addAll(result.pairIds());
+            metrics.pairs(state.policy, "skipped", n);
+            LOG.warnf("%s: skipped a batch (%s), never applied; pairs %s", state.policy, result.skipReason(),
+                    result.pairIds());
+        }
+    }
+
+    private CheckpointMetadata write(PolicyState state) throws IOException {
+        Instant now = Instant.now();
+        // Versions come from the store, not memory: a previous owner of the policy may have written newer ones.
+        long version = Math.max(state.version, store.newest(state.policy).orElse(0)) + 1;
+        CheckpointMetadata written = store.write(state.adapter, CheckpointMetadata.draft(state.policy, version,
+                state.version, base.fingerprint(), state.pairsTrained, state.lastMetrics, now,
+                state.pendingCoverage().toAttributes()));
+        state.checkpointed(version, now);
+        store.prune(state.policy, settings.keep());
+        metrics.checkpointed(state.policy, now);
+        LOG.infof("%s v%d written: %d pairs in total, loss %s", state.policy, version, state.pairsTrained,
+                state.lastMetrics.get("loss"));
+        return written;
+    }
+
+    /** The policy's state, loaded from its newest checkpoint when this process has none. */
+    private PolicyState state(String policy) throws IOException {
+        PolicyState existing = states.get(policy);
+        if (existing != null) {
+            return existing;
+        }
+        PolicyState loaded = load(policy);
+        states.put(policy, loaded);
+        return loaded;
+    }
+
+    private PolicyState load(String policy) throws IOException {
+        OptionalLong newest = store.newest(policy);
+        if (newest.isEmpty()) {
+            LoraAdapter fresh = LoraAdapter.create(base.model(), settings.lora(), policy.hashCode(), base.manager());
+            return new PolicyState(policy, fresh, new DpoTrainer(base.model(), fresh, settings.train()), 0, 0,
+                    Instant.now(), new CheckpointCoverage(Map.of(), Map.of(), List.of(), List.of(), null),
+                    settings.dedupeWindow());
+        }
+        CheckpointMetadata meta = store.metadata(policy, newest.getAsLong());
+        LoraAdapter adapter = base.loadAdapter(store.dir(policy, meta.version()));
+        // AdamW moments are not checkpointed: a resumed policy restarts its optimizer (and warm-up) from zero.
+        PolicyState state = new PolicyState(policy, adapter, new DpoTrainer(base.model(), adapter, settings.train()),
+                meta.version(), meta.pairsTrained(), meta.createdAt(),
+                CheckpointCoverage.fromAttributes(meta.attributes()), settings.dedupeWindow());
+        for (long v : store.versions(policy)) {
+            CheckpointCoverage.fromAttributes(store.metadata(policy, v).attributes()).pairIds()
+                    .forEach(state::remember);
+        }
+        LOG.infof("%s resumes from v%d (%d pairs trained)", policy, meta.version(), meta.pairsTrained());
+        return state;
+    }
+}

@@ -1,0 +1,37 @@
+package io.livedpo.trainer.service;
+
+import io.livedpo.policy.dpo.DpoConfig;
+import io.livedpo.policy.lora.LoraConfig;
+import io.livedpo.policy.optim.AdamWConfig;
+import io.livedpo.policy.train.TrainConfig;
+import io.livedpo.trainer.config.TrainerConfig;
+import java.time.Duration;
+
+/**
+ * How pairs become steps and steps become checkpoints, as plain values so the training session runs without Quarkus.
+ *
+ * @param batchSize            pairs per DPO step (B)
+ * @param batchWait            longest a buffered pair waits for its batch to fill (W)
+ * @param checkpointEverySteps a policy checkpoints after this many steps (K)
+ * @param checkpointEvery      ...or this long after its last checkpoint, if it trained since (T)
+ * @param keep                 versions kept per policy
+ * @param dedupeWindow         pair ids remembered per policy
+ */
+public record TrainingSettings(int batchSize, Duration batchWait, int checkpointEverySteps, Duration checkpointEvery,
+                               int keep, int dedupeWindow, LoraConfig lora, TrainConfig train) {
+
+    public TrainingSettings {
+        if (batchSize < 1 || checkpointEverySteps < 1 || keep < 1 || dedupeWindow < 0) {
+            throw new IllegalArgumentException("batch size, checkpoint steps and keep must be >= 1");
+        }
+    }
+
+    public static TrainingSettings from(TrainerConfig c) {
+        TrainerConfig.Dpo d = c.dpo();
+        TrainConfig train = new TrainConfig(new DpoConfig(d.loss(), d.beta(), d.labelSmoothing(), 0),
+                d.learningRate(), d.warmupSteps(), d.maxGradNorm(), AdamWConfig.defaults());
+        return new TrainingSettings(c.batch().size(), c.batch().maxWait(), c.checkpoint().everySteps(),
+                c.checkpoint().every(), c.checkpoint().keep(), c.checkpoint().dedupeWindow(),
+                new LoraConfig(d.loraRank(), d.loraAlpha(), LoraConfig.GPT2_TARGETS), train);
+    }
+}
