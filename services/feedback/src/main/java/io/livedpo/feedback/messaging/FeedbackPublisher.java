@@ -1,0 +1,69 @@
+package io.livedpo.feedback.messaging;
+
+import io.livedpo.events.FeedbackEvent;
+import io.livedpo.events.JsonSerializer;
+import io.livedpo.events.Topics;
+import io.livedpo.feedback.config.FeedbackConfig;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes feedback events and completes only when the broker acknowledged them (acks=all, idempotent). Every wait
+ * is bounded by the send timeout — metadata ({@code max.block.ms}) and delivery — so a dead broker turns into a
+ * failed stage the REST layer answers with 503, never a hung request.
+ */
+@Startup
+@ApplicationScoped
+public class FeedbackPublisher {
+
+    private static final int LINGER_MS = 2;
+
+    private final KafkaProducer<String, FeedbackEvent> producer;
+
+    public FeedbackPublisher(FeedbackConfig config) {
+        int timeoutMs = Math.toIntExact(config.kafka().sendTimeout().toMillis());
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG, "livedpo-feedback-rest",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                // Concurrent requests share batches; 2 ms is noise next to the acks=all round trip.
+                ProducerConfig.LINGER_MS_CONFIG, LINGER_MS,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, timeoutMs - LINGER_MS)),
+                new StringSerializer(), new JsonSerializer<>());
+    }
+
+    public CompletionStage<Void> publish(FeedbackEvent event) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(Topics.FEEDBACK, event.key(), event), (metadata, failure) -> {
+                if (failure == null) {
+                    acknowledged.complete(null);
+                } else {
+                    acknowledged.completeExceptionally(failure);
+                }
+            });
+        } catch (KafkaException e) {
+            // No metadata within max.block.ms: the broker is unreachable and nothing was sent.
+            acknowledged.completeExceptionally(e);
+        }
+        return acknowledged;
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

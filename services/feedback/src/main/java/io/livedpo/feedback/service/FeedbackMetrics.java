@@ -1,0 +1,56 @@
+package io.livedpo.feedback.service;
+
+import io.livedpo.events.PairSource;
+import io.livedpo.feedback.streams.FeedbackObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+
+/**
+ * The service's Prometheus counters (names fixed by the design) plus the per-policy tallies behind
+ * {@code /v1/feedback/stats}. Counters are per process and, under exactly-once, may over-count work that a
+ * crashed task redoes; the pairs topic itself is exact.
+ */
+@ApplicationScoped
+public class FeedbackMetrics implements FeedbackObserver {
+
+    private final MeterRegistry registry;
+    private final PolicyStats stats;
+    private final Counter unmatched;
+
+    public FeedbackMetrics(MeterRegistry registry, PolicyStats stats) {
+        this.registry = registry;
+        this.stats = stats;
+        this.unmatched = Counter.builder("livedpo_feedback_unmatched")
+                .description("Feedback whose response did not arrive within the grace period")
+                .register(registry);
+    }
+
+    @Override
+    public void feedbackReceived(String kind) {
+        registry.counter("livedpo_feedback_events", "rating", kind).increment();
+    }
+
+    @Override
+    public void voteCounted(String policy) {
+        stats.vote(policy);
+    }
+
+    @Override
+    public void pairEmitted(String policy, PairSource source) {
+        registry.counter("livedpo_feedback_pairs", "source", source.name().toLowerCase(Locale.ROOT)).increment();
+        stats.pair(policy);
+    }
+
+    @Override
+    public void rejected(String reason) {
+        registry.counter("livedpo_feedback_rejected", "reason", reason).increment();
+    }
+
+    @Override
+    public void unmatched() {
+        unmatched.increment();
+        stats.unmatched();
+    }
+}

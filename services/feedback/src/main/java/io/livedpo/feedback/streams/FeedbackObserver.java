@@ -1,0 +1,21 @@
+package io.livedpo.feedback.streams;
+
+import io.livedpo.events.PairSource;
+
+/** What the topology reports as it goes; the app turns it into metrics and per-policy stats. */
+public interface FeedbackObserver {
+
+    /** A valid feedback event was read; {@code kind} is {@code up}, {@code down} or {@code pairwise}. */
+    void feedbackReceived(String kind);
+
+    /** A vote or an A/B choice was joined with its response(s), so its policy is known. */
+    void voteCounted(String policy);
+
+    void pairEmitted(String policy, PairSource source);
+
+    /** Something was dropped on purpose; {@code reason} is a short tag such as {@code duplicate}. */
+    void rejected(String reason);
+
+    /** A feedback event named a response that did not arrive within the grace period. */
+    void unmatched();
+}

@@ -1,0 +1,20 @@
+package io.livedpo.feedback.streams;
+
+import java.util.List;
+
+/** The standing votes on one prompt (oldest first) and when its recent thumbs pairs were made. */
+public record PromptVotes(List<Vote> votes, List<Long> pairedAtMs) {
+
+    static final PromptVotes EMPTY = new PromptVotes(List.of(), List.of());
+
+    /** Drops what fell out of the pairing window. */
+    PromptVotes since(long cutoffMs) {
+        return new PromptVotes(
+                votes.stream().filter(vote -> vote.feedbackAtMs() >= cutoffMs).toList(),
+                pairedAtMs.stream().filter(pairedAt -> pairedAt >= cutoffMs).toList());
+    }
+
+    boolean isEmpty() {
+        return votes.isEmpty() && pairedAtMs.isEmpty();
+    }
+}
