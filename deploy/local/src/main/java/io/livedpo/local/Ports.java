@@ -1,0 +1,84 @@
+package io.livedpo.local;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The loopback ports the local stack listens on; the defaults are DESIGN.md's. */
+public record Ports(int kafka, int controller, int serving, int feedback, int trainer) {
+
+    public static final Ports DEFAULT = new Ports(9092, 9093, 8080, 8081, 8082);
+
+    public Ports {
+        for (int p : new int[] {kafka, controller, serving, feedback, trainer}) {
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException("port out of range: " + p);
+            }
+        }
+    }
+
+    /** Every port with the option that changes it, in start order. */
+    public Map<String, Integer> byOption() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("--kafka-port", kafka);
+        m.put("--controller-port", controller);
+        m.put("--serving-port", serving);
+        m.put("--feedback-port", feedback);
+        m.put("--trainer-port", trainer);
+        return m;
+    }
+
+    /**
+     * Refuses before anything starts, naming the port and the option that moves it: a child that fails to bind later
+     * would only say so in its log.
+     */
+    public void requireFree() {
+        if (byOption().values().stream().distinct().count() != byOption().size()) {
+            throw new IllegalArgumentException("ports must differ: " + byOption());
+        }
+        byOption().forEach((option, port) -> {
+            if (!isFree(port)) {
+                throw new PortTakenException("port " + port + " is already in use (another livedpo up, or another "
+                        + "program): stop it or choose another port with " + option);
+            }
+        });
+    }
+
+    static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Five distinct ports the OS says are free now (tests run beside other builds). */
+    public static Ports ephemeral() {
+        int[] p = new int[5];
+        ServerSocket[] held = new ServerSocket[5];
+        try {
+            for (int i = 0; i < 5; i++) {
+                held[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                p[i] = held[i].getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("no free ports", e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    if (s != null) {
+                        s.close();
+                    }
+                } catch (IOException ignored) {
+                    // closing a listening socket we own does not fail in a way we can act on
+                }
+            }
+        }
+        return new Ports(p[0], p[1], p[2], p[3], p[4]);
+    }
+}

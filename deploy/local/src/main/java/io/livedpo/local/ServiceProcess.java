@@ -1,0 +1,73 @@
+package io.livedpo.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A service as a child JVM ({@code java -jar quarkus-run.jar} with {@code -D} settings), ready when Quarkus says so. */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Service service;
+    private final int port;
+    private final ChildJvm jvm;
+
+    private ServiceProcess(Service service, int port, ChildJvm jvm) {
+        this.service = service;
+        this.port = port;
+        this.jvm = jvm;
+    }
+
+    static ServiceProcess start(Path home, Service service, int port, Map<String, String> settings, Path workDir,
+                                Path log) throws IOException {
+        if (!service.built(home)) {
+            throw new IllegalStateException(service.displayName() + " is not built: no " + service.jar(home)
+                    + " (build it with ./mvnw -DskipTests package -pl " + service.modulePath() + " -am)");
+        }
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1g", "-Dai.djl.offline=true"));
+        settings.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
+        return new ServiceProcess(service, port, ChildJvm.start(service.displayName(), jvmArgs,
+                List.of("-jar", service.jar(home).toString()), workDir, log));
+    }
+
+    void awaitReady(Duration timeout) {
+        Await.until(service.displayName() + " ready at " + readyUri(), timeout, this::ready, jvm::deathNotice);
+    }
+
+    private URI readyUri() {
+        return URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+    }
+
+    private boolean ready() {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(readyUri()).timeout(Duration.ofSeconds(3)).GET().build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    Service service() {
+        return service;
+    }
+
+    Path log() {
+        return jvm.log();
+    }
+
+    @Override
+    public void close() {
+        jvm.close();
+    }
+}
