@@ -1,6 +1,7 @@
 package io.livedpo.policy.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import io.livedpo.policy.Fixtures;
@@ -36,11 +37,17 @@ class NativeMemoryTest {
                 if (i % 100 == 0) {
                     scorer.score(List.of(new PromptCompletion(new long[] {1, 2}, new long[] {3})), adapter, 1);
                     generator.generate(List.of(new long[] {1, 2}), List.of(SamplingParams.greedy(4)), adapter);
-                    assertEquals(baseline, manager.getManagedArrays().size(), "live arrays after step " + (i + 2));
+                    assertNoGrowth(baseline, manager, "after step " + (i + 2));
                 }
             }
             assertEquals(1001, trainer.steps());
-            assertEquals(baseline, manager.getManagedArrays().size(), "live arrays after 1,001 steps");
+            assertNoGrowth(baseline, manager, "after 1,001 steps");
         }
+    }
+
+    /** Fewer is fine (a lazily created array may be released later); more is a leak. */
+    private static void assertNoGrowth(int baseline, NDManager manager, String when) {
+        int live = manager.getManagedArrays().size();
+        assertTrue(live <= baseline, "live arrays grew from " + baseline + " to " + live + " " + when);
     }
 }
