@@ -57,6 +57,10 @@ final class SimulateOfflineCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "2e-3", paramLabel = "LR")
     float lr;
 
+    @Option(names = "--sft-weight", defaultValue = "1.0", paramLabel = "W",
+            description = "RPO: weight of the chosen answers' NLL, keeps their likelihood from falling")
+    double sftWeight;
+
     @Option(names = "--lora-rank", defaultValue = "8", paramLabel = "R")
     int loraRank;
 
@@ -66,10 +70,18 @@ final class SimulateOfflineCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", paramLabel = "S")
     long seed;
 
+    @Option(names = "--metrics", paramLabel = "F.jsonl", description = "one JSON line per optimizer step")
+    Path metricsFile;
+
+    private PrintWriter metrics;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (PolicyModel base = PolicyModel.open(ModelOptions.existingDir(model))) {
+        try (PolicyModel base = PolicyModel.open(ModelOptions.existingDir(model));
+             PrintWriter stepLog = metricsFile == null ? null : new PrintWriter(java.nio.file.Files.newBufferedWriter(
+                     metricsFile, java.nio.charset.StandardCharsets.UTF_8))) {
+            metrics = stepLog;
             OfflineSimulation sim = new OfflineSimulation(base, seed);
             // Evaluation prompts come from their own stream: the policy never trains on them.
             PromptGenerator evalPrompts = new PromptGenerator(seed ^ 0x5DEECE66DL);
@@ -80,7 +92,7 @@ final class SimulateOfflineCommand implements Callable<Integer> {
             OfflineSimulation.Evaluation before = sim.evaluate(fresh, null, seed + 17);
             for (double beta : betas) {
                 long start = System.nanoTime();
-                TrainConfig config = new TrainConfig(new DpoConfig(DpoLossType.SIGMOID, beta, 0, 0), lr, 10, 1.0f,
+                TrainConfig config = new TrainConfig(new DpoConfig(DpoLossType.SIGMOID, beta, 0, sftWeight), lr, 10, 1.0f,
                         AdamWConfig.defaults());
                 try (LoraAdapter adapter = LoraAdapter.create(base.model(),
                         new LoraConfig(loraRank, 2f * loraRank, LoraConfig.GPT2_TARGETS), seed, base.manager())) {
@@ -96,6 +108,7 @@ final class SimulateOfflineCommand implements Callable<Integer> {
                     OfflineSimulation.Evaluation after = sim.evaluate(fresh, adapter, seed + 17);
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("beta", beta);
+                    row.put("sft_weight", sftWeight);
                     row.put("pairs", trained);
                     row.put("steps", trainer.steps());
                     row.put("thumbs_up_base", before.thumbsUpRate());
@@ -119,8 +132,15 @@ final class SimulateOfflineCommand implements Callable<Integer> {
             List<PreferenceExample> shuffled = new ArrayList<>(data);
             Collections.shuffle(shuffled, order);
             for (int from = 0; from + batchSize <= shuffled.size(); from += batchSize) {
-                if (trainer.step(shuffled.subList(from, from + batchSize)).applied() && e == 0) {
+                io.livedpo.policy.train.StepResult r = trainer.step(shuffled.subList(from, from + batchSize));
+                if (r.applied() && e == 0) {
                     used += batchSize;
+                }
+                if (metrics != null) {
+                    Map<String, Object> row = new LinkedHashMap<>(r.metrics());
+                    row.put("step", r.step());
+                    row.put("skipped", r.skipReason());
+                    Json.print(metrics, row);
                 }
             }
         }

@@ -81,6 +81,13 @@ public interface TrainerConfig {
         @WithDefault("0")
         double labelSmoothing();
 
+        /**
+         * RPO: weight of the chosen answers' NLL added to the DPO loss. On by default: on-policy pairs from a live
+         * loop otherwise let DPO push both likelihoods down until answers ramble (measured in docs/BENCHMARKS.md).
+         */
+        @WithDefault("1.0")
+        double sftWeight();
+
         @WithDefault("5e-4")
         float learningRate();
 

@@ -28,7 +28,7 @@ public record TrainingSettings(int batchSize, Duration batchWait, int checkpoint
 
     public static TrainingSettings from(TrainerConfig c) {
         TrainerConfig.Dpo d = c.dpo();
-        TrainConfig train = new TrainConfig(new DpoConfig(d.loss(), d.beta(), d.labelSmoothing(), 0),
+        TrainConfig train = new TrainConfig(new DpoConfig(d.loss(), d.beta(), d.labelSmoothing(), d.sftWeight()),
                 d.learningRate(), d.warmupSteps(), d.maxGradNorm(), AdamWConfig.defaults());
         return new TrainingSettings(c.batch().size(), c.batch().maxWait(), c.checkpoint().everySteps(),
                 c.checkpoint().every(), c.checkpoint().keep(), c.checkpoint().dedupeWindow(),
