@@ -40,7 +40,7 @@ class NativeMemoryTest {
                     assertNoGrowth(baseline, manager, "after step " + (i + 2));
                 }
             }
-            // Every step either applied or (rarely, on a busy machine; see the closing notes) skipped as non-finite.
+            // Every step is applied or, if its loss or gradient came out non-finite, skipped and counted.
             assertEquals(1001, trainer.steps() + trainer.skippedBatches());
             assertNoGrowth(baseline, manager, "after 1,001 steps");
         }
