@@ -188,21 +188,7 @@ class ModelControlTest {
 
     private static <T> T call(Call<T> call) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
-        call.run(new StreamObserver<>() {
-            @Override
-            public void onNext(T value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
+        call.run(TestClients.completing(result));
         return result.get(30, TimeUnit.SECONDS);
     }
 }

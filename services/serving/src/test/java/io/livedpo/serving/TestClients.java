@@ -116,22 +116,7 @@ final class TestClients {
                                                           long version, Archive archive, String sha256,
                                                           byte[] signature, int sendBytes, boolean abort) {
         CompletableFuture<PushCheckpointResponse> result = new CompletableFuture<>();
-        StreamObserver<PushCheckpointRequest> requests = stub.pushCheckpoint(new StreamObserver<>() {
-            @Override
-            public void onNext(PushCheckpointResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                result.complete(null);
-            }
-        });
+        StreamObserver<PushCheckpointRequest> requests = stub.pushCheckpoint(completing(result));
         requests.onNext(PushCheckpointRequest.newBuilder().setHeader(CheckpointHeader.newBuilder()
                 .setPolicy(policy).setVersion(version).setParentVersion(version - 1)
                 .setBaseModel(archive.baseModel()).setSha256(sha256).setSizeBytes(archive.bytes().length)
@@ -148,6 +133,26 @@ final class TestClients {
             requests.onCompleted();
         }
         return result;
+    }
+
+    /** An observer of a single-answer call that completes {@code result} with the answer or the error. */
+    static <T> StreamObserver<T> completing(CompletableFuture<T> result) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                result.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                result.complete(null); // no-op when onNext already completed it
+            }
+        };
     }
 
     static byte[] sign(byte[] bytes, String key) throws IOException {
