@@ -98,7 +98,7 @@ class TrainingLoopTest {
                     new TrainConfig(DpoConfig.defaults(), 1e-2f, 0, 1f, AdamWConfig.defaults()));
             TrainerMetrics metrics = new TrainerMetrics(meters);
             session = new TrainingSession(base, new CheckpointStore(storeDir), settings,
-                    new KlGuard(base, new KlSettings(1e9, List.of("Hello!"), 4, true)), c -> {
+                    new KlGuard(base, new KlSettings(1e9, List.of("Hello!"), 4, true)), (c, kl) -> {
                         mine.add(c);
                         published.add(c);
                     }, metrics);

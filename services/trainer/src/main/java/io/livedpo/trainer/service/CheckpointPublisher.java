@@ -54,22 +54,28 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
     }
 
     @Override
-    public void publish(CheckpointMetadata checkpoint) {
+    public void publish(CheckpointMetadata checkpoint, double kl) {
         worker.execute(() -> {
             try {
-                publishNow(checkpoint);
+                publishNow(checkpoint, kl);
             } catch (IOException | RuntimeException e) {
                 LOG.errorf(e, "cannot publish %s v%d", checkpoint.policy(), checkpoint.version());
             }
         });
     }
 
-    private void publishNow(CheckpointMetadata meta) throws IOException {
+    private static java.util.Map<String, Double> withKl(CheckpointMetadata meta, double kl) {
+        java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(meta.metrics());
+        metrics.put("kl", kl);
+        return metrics;
+    }
+
+    private void publishNow(CheckpointMetadata meta, double kl) throws IOException {
         PackedCheckpoint packed = store.pack(meta.policy(), meta.version());
         Instant feedback = CheckpointCoverage.fromAttributes(meta.attributes()).newestFeedbackAt();
         announcer.announce(new CheckpointAnnouncement(CheckpointAnnouncement.SCHEMA, meta.policy(), meta.version(),
                 meta.parentVersion(), meta.baseModel(), packed.sha256(), packed.bytes().length,
-                locationPrefix + "/" + meta.policy() + "/" + meta.version(), meta.pairsTrained(), meta.metrics(),
+                locationPrefix + "/" + meta.policy() + "/" + meta.version(), meta.pairsTrained(), withKl(meta, kl),
                 meta.createdAt(), feedback));
         CheckpointHeader header = CheckpointHeaders.of(packed, signer.sign(packed.bytes()), true);
         List<CompletableFuture<?>> pushes = targets.resolve().stream()

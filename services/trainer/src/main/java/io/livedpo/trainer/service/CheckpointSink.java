@@ -6,5 +6,9 @@ import io.livedpo.policy.checkpoint.CheckpointMetadata;
 @FunctionalInterface
 public interface CheckpointSink {
 
-    void publish(CheckpointMetadata checkpoint);
+    /**
+     * @param kl the checkpoint's KL estimate, announced with its training metrics so readers of the announcement
+     *           (the local loop's monitor, dashboards) need not race the trainer's gauge
+     */
+    void publish(CheckpointMetadata checkpoint, double kl);
 }

@@ -139,7 +139,7 @@ public final class TrainingSession implements AutoCloseable {
             boolean within = guard.withinBudget(kl);
             metrics.kl(meta.policy(), kl, !within);
             if (within) {
-                sink.publish(meta);
+                sink.publish(meta, kl);
             } else {
                 LOG.warnf("%s v%d: KL estimate %.4f is over budget; not published%s", meta.policy(), meta.version(),
                         kl, guard.continueOnBreach() ? "" : "; training of the policy halts");
