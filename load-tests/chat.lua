@@ -1,5 +1,5 @@
 -- wrk script: OpenAI chat completions against serving, with rotating prompts from the demo domain.
--- Usage: wrk -t2 -c8 -d20s --latency -s load-tests/chat.lua http://localhost:8080/v1/chat/completions
+-- Usage: wrk -t1 -c8 -d20s --latency -s load-tests/chat.lua http://localhost:8080/v1/chat/completions
 local prompts = {
   "What is 3 + 5?", "Hello, I am Ana.", "How do I boil an egg?", "Is the sun hot?", "Tell me about cats.",
   "What is 7 + 2?", "Hello, I am Bo.", "How do I water a plant?", "Is ice cold?", "Tell me about dogs.",

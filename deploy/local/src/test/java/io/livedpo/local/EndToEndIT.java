@@ -79,12 +79,23 @@ class EndToEndIT {
                 assertTrue(Double.isFinite(r.kl()) && r.kl() <= KL_BUDGET,
                         "version " + r.version() + " KL " + r.kl() + " over the budget " + KL_BUDGET);
             }
+            // Versions must reach serving by the trainer's push, not only by serving's catch-up from announcements.
+            assertTrue(activatedPushes(settings.trainerUrl()) >= 1, "no checkpoint push was activated by serving");
             long accepted = ledger.acceptedThumbs() + ledger.acceptedChoices();
             Await.until("feedback accounts for all " + accepted + " accepted votes", Duration.ofSeconds(60),
                     () -> LocalStackIT.accounted(settings.feedbackUrl()) == accepted, () -> null);
             assertEquals(accepted, LocalStackIT.accounted(settings.feedbackUrl()));
         }
         assertTrue(Files.isRegularFile(settings.dataDir().resolve("learning-curve.html")));
+    }
+
+    private static double activatedPushes(String trainerUrl) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(trainerUrl + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("livedpo_trainer_pushes_total{")
+                        && l.contains("outcome=\"activated\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static boolean improved(List<VersionRow> rows) {

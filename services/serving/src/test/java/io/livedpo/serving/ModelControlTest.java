@@ -129,7 +129,9 @@ class ModelControlTest {
         ModelControlGrpc.ModelControlStub control = TestClients.control(channel, TestClients.TOKEN);
         long before = activeVersion("default");
         long next = before + 1;
-        TestClients.Archive archive = TestClients.checkpoint(work, "default", next, base, 0.3f);
+        // Over 2 MiB: pushed in several 1 MiB chunks, as a real adapter of a larger model is.
+        TestClients.Archive archive = TestClients.checkpoint(work, "default", next, base, 0.3f, 2_500_000);
+        assertTrue(archive.bytes().length > 2 << 20);
         int clients = 6;
         AtomicBoolean pushed = new AtomicBoolean();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();

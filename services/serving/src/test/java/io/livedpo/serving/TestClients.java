@@ -93,6 +93,12 @@ final class TestClients {
 
     static Archive checkpoint(Path workDir, String policy, long version, String baseModel, float bScale)
             throws IOException {
+        return checkpoint(workDir, policy, version, baseModel, bScale, 0);
+    }
+
+    /** As above, with {@code extraBytes} of notes beside the weights so the archive spans several 1 MiB chunks. */
+    static Archive checkpoint(Path workDir, String policy, long version, String baseModel, float bScale,
+                              int extraBytes) throws IOException {
         Path dir = workDir.resolve(policy + "-" + version + "-" + UUID.randomUUID());
         try (NDManager m = NDManager.newBaseManager(); Gpt2Model base = Gpt2Model.load(BASE, m);
              LoraAdapter adapter = LoraAdapter.create(base, new LoraConfig(4, 8f, LoraConfig.GPT2_TARGETS),
@@ -102,6 +108,9 @@ final class TestClients {
             }
             AdapterCheckpoint.write(dir, adapter.config(), adapter.peftTensors(), CheckpointMetadata.draft(policy,
                     version, version - 1, baseModel, 10 * version, Map.of("loss", 0.5), Instant.now(), Map.of()));
+        }
+        if (extraBytes > 0) {
+            Files.writeString(dir.resolve("notes.txt"), "x".repeat(extraBytes));
         }
         byte[] bytes = CheckpointArchive.pack(dir);
         return new Archive(bytes, Sha256.hex(bytes), baseModel);
