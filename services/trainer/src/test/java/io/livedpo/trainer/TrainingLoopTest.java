@@ -93,12 +93,16 @@ class TrainingLoopTest {
         final List<CheckpointMetadata> mine = new CopyOnWriteArrayList<>();
 
         Trainer(KafkaBroker broker, String topic, String group) {
+            this(broker, topic, group, 1e9);
+        }
+
+        Trainer(KafkaBroker broker, String topic, String group, double klBudget) {
             TrainingSettings settings = new TrainingSettings(4, Duration.ofMillis(200), 2, Duration.ofMillis(500),
                     100, 1000, new LoraConfig(4, 8f, LoraConfig.GPT2_TARGETS),
                     new TrainConfig(DpoConfig.defaults(), 1e-2f, 0, 1f, AdamWConfig.defaults()));
             TrainerMetrics metrics = new TrainerMetrics(meters);
             session = new TrainingSession(base, new CheckpointStore(storeDir), settings,
-                    new KlGuard(base, new KlSettings(1e9, List.of("Hello!"), 4, true)), (c, kl) -> {
+                    new KlGuard(base, new KlSettings(klBudget, List.of("Hello!"), 4, true)), (c, kl) -> {
                         mine.add(c);
                         published.add(c);
                     }, metrics);
@@ -159,6 +163,23 @@ class TrainingLoopTest {
         assertEquals(12L, coverage(store, last.version()).coveredThrough().get(tp.toString()));
         assertEquals(after, published.stream().map(CheckpointMetadata::version).toList(),
                 "within the KL budget, every checkpoint is published");
+    }
+
+    @Test
+    void aCheckpointOverTheKlBudgetIsKeptButNeverPublished(KafkaBroker broker) throws Exception {
+        String topic = "pairs-kl-" + UUID.randomUUID();
+        String group = "trainer-" + UUID.randomUUID();
+        broker.createTopic(topic, 1, Map.of());
+        Pairs.send(broker.bootstrapServers(), topic, Pairs.pairs("kl", 0, 8));
+        // A budget no estimate can meet (estimates can be slightly negative): every checkpoint is over it.
+        try (Trainer t = new Trainer(broker, topic, group, -1e9)) {
+            Await.until(Duration.ofSeconds(60), "8 pairs committed",
+                    () -> committed(group, new TopicPartition(topic, 0)) == 8);
+        }
+        CheckpointStore store = new CheckpointStore(storeDir);
+        assertTrue(!store.versions("kl").isEmpty(), "the checkpoint is durable even when withheld");
+        assertEquals(List.of(), published, "nothing over the KL budget is published");
+        assertTrue(meters.counter("livedpo.trainer.kl.budget.exceeded", "policy", "kl").count() >= 1);
     }
 
     @Test
