@@ -1,5 +1,6 @@
 package io.livedpo.serving.engine;
 
+import io.livedpo.serving.support.Daemons;
 import io.livedpo.policy.generate.Generation;
 import io.livedpo.policy.generate.Generator;
 import io.livedpo.policy.generate.SamplingParams;
@@ -55,9 +56,7 @@ public class BatchScheduler {
 
     void start(@Observes StartupEvent event) {
         running.set(true);
-        thread = new Thread(this::run, "livedpo-decoder");
-        thread.setDaemon(true);
-        thread.start();
+        thread = Daemons.start("livedpo-decoder", this::run);
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {

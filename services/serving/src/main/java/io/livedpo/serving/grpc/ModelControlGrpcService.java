@@ -1,5 +1,6 @@
 package io.livedpo.serving.grpc;
 
+import io.livedpo.serving.support.Daemons;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.livedpo.proto.ActivateRequest;
@@ -40,11 +41,8 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
     private static final int MAX_CHUNK = 1 << 20;
 
     /** Verification, loading and the canary take seconds: never on a gRPC event loop. */
-    private static final ExecutorService INSTALLS = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "livedpo-checkpoint-install");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService INSTALLS =
+            Executors.newSingleThreadExecutor(Daemons.named("livedpo-checkpoint-install"));
 
     private final CheckpointInstaller installer;
     private final PolicyRegistry registry;

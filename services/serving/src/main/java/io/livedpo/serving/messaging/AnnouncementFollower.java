@@ -1,5 +1,6 @@
 package io.livedpo.serving.messaging;
 
+import io.livedpo.serving.support.Daemons;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.livedpo.events.CheckpointAnnouncement;
@@ -73,9 +74,7 @@ public class AnnouncementFollower {
             return;
         }
         running = true;
-        thread = new Thread(this::run, "livedpo-announcements");
-        thread.setDaemon(true);
-        thread.start();
+        thread = Daemons.start("livedpo-announcements", this::run);
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.livedpo.serving.messaging;
 
+import io.livedpo.serving.support.Daemons;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Topics;
@@ -66,9 +67,7 @@ public class ResponsePublisher {
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new JsonSerializer<>());
         running = true;
-        sender = new Thread(this::drain, "livedpo-response-events");
-        sender.setDaemon(true);
-        sender.start();
+        sender = Daemons.start("livedpo-response-events", this::drain);
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.livedpo.serving.rest;
 
+import io.livedpo.serving.support.Daemons;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedpo.serving.service.ChatResult;
 import io.livedpo.serving.service.ChatService;
@@ -26,11 +27,7 @@ import java.util.concurrent.TimeUnit;
 public class ChatCompletionsResource {
 
     /** Runs streamed requests' decoding waits while the request thread writes the events. */
-    private static final ExecutorService STREAMS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "livedpo-sse");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService STREAMS = Executors.newCachedThreadPool(Daemons.named("livedpo-sse"));
 
     private final ChatService chat;
     private final ObjectMapper json;
