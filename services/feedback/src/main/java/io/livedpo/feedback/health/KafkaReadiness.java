@@ -49,24 +49,24 @@ public class KafkaReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         KafkaStreams.State state = streams.state();
-        String broker = brokerReachable();
+        boolean reachable = brokerReachable();
         return HealthCheckResponse.named("kafka")
-                .status(state.isRunningOrRebalancing() && broker.equals("reachable"))
+                .status(state.isRunningOrRebalancing() && reachable)
                 .withData("streams", state.name())
-                .withData("broker", broker)
+                .withData("broker", reachable ? "reachable" : "unreachable")
                 .build();
     }
 
-    private String brokerReachable() {
+    private boolean brokerReachable() {
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(Math.toIntExact(timeout.toMillis())))
                     .nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return "reachable";
+            return true;
         } catch (ExecutionException | TimeoutException e) {
-            return "unreachable";
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "unreachable";
+            return false;
         }
     }
 

@@ -73,8 +73,9 @@ class BrokerDownTest {
         String acceptedId = given().contentType("application/json")
                 .body("{\"response_id\":\"" + accepted + "\",\"rating\":\"up\",\"user_id\":\"up\"}")
                 .post("/v1/feedback").then().statusCode(202).extract().path("feedback_id");
-        // The refused send expired inside the producer before the 503 (delivery timeout = send timeout), so
-        // by the time a later send is on the topic, the refused one would have been too.
+        // The refused event never reached the producer's buffer (no metadata within max.block.ms) or expired in it
+        // (delivery timeout) before the 503; either way it cannot be sent later. Reading up to an event accepted
+        // after the broker came back checks that on the topic itself.
         try (TopicReader<FeedbackEvent> reader = new TopicReader<>(KafkaBrokers.shared().bootstrapServers(),
                 Topics.FEEDBACK, new JsonDeserializer<>(FeedbackEvent.class))) {
             List<FeedbackEvent> events = reader.readUntil(

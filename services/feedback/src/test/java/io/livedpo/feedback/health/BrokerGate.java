@@ -22,7 +22,7 @@ public class BrokerGate implements QuarkusTestResourceLifecycleManager {
 
     private static volatile BrokerGate current;
 
-    private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
+    private final Set<AutoCloseable> sockets = ConcurrentHashMap.newKeySet();
     private InetSocketAddress broker;
     private int port;
 
@@ -50,7 +50,7 @@ public class BrokerGate implements QuarkusTestResourceLifecycleManager {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress("127.0.0.1", port));
-        open.add(server);
+        sockets.add(server);
         daemon("broker-gate", () -> {
             while (!server.isClosed()) {
                 try {
@@ -64,8 +64,8 @@ public class BrokerGate implements QuarkusTestResourceLifecycleManager {
 
     private void relay(Socket client) throws IOException {
         Socket upstream = new Socket(broker.getHostString(), broker.getPort());
-        open.add(client);
-        open.add(upstream);
+        sockets.add(client);
+        sockets.add(upstream);
         daemon("broker-gate-out", () -> pipe(client, upstream));
         daemon("broker-gate-in", () -> pipe(upstream, client));
     }
@@ -90,7 +90,7 @@ public class BrokerGate implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        open.forEach(BrokerGate::closeQuietly);
+        sockets.forEach(BrokerGate::closeQuietly);
         current = null;
     }
 
