@@ -10,7 +10,6 @@ import io.livedpo.events.FeedbackEvent;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.Topics;
 import io.livedpo.feedback.TopicReader;
-import io.livedpo.testing.kafka.KafkaBrokers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -22,8 +21,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * The app started while its broker is down: it starts anyway (not ready), answers feedback 503 within the send
- * timeout, and once the broker is back becomes ready, accepts feedback, and the refused event never shows up.
+ * The app started while its broker is down: it starts anyway (not ready, but live), answers feedback 503 within the
+ * send timeout, and once an empty broker comes up creates its topics, becomes ready, accepts feedback, and the
+ * refused event never shows up.
  */
 @QuarkusTest
 @TestProfile(BrokerDownTest.BrokerDown.class)
@@ -64,7 +64,8 @@ class BrokerDownTest {
         assertTrue(took.compareTo(SEND_TIMEOUT.plusSeconds(2)) < 0, "503 after " + took);
 
         BrokerGate.current().open();
-        Awaitility.await("ready once the broker is back").atMost(Duration.ofSeconds(90))
+        // Kafka Streams starts only once its input topics exist: ready proves the app created them on the new broker.
+        Awaitility.await("ready once the broker is up").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                         .body("checks.name", hasItem("kafka")));
@@ -76,7 +77,7 @@ class BrokerDownTest {
         // The refused event never reached the producer's buffer (no metadata within max.block.ms) or expired in it
         // (delivery timeout) before the 503; either way it cannot be sent later. Reading up to an event accepted
         // after the broker came back checks that on the topic itself.
-        try (TopicReader<FeedbackEvent> reader = new TopicReader<>(KafkaBrokers.shared().bootstrapServers(),
+        try (TopicReader<FeedbackEvent> reader = new TopicReader<>(BrokerGate.current().broker().bootstrapServers(),
                 Topics.FEEDBACK, new JsonDeserializer<>(FeedbackEvent.class))) {
             List<FeedbackEvent> events = reader.readUntil(
                     seen -> seen.stream().anyMatch(e -> e.feedbackId().equals(acceptedId)), Duration.ofSeconds(30));

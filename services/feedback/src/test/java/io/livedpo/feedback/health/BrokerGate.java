@@ -1,5 +1,6 @@
 package io.livedpo.feedback.health;
 
+import io.livedpo.testing.kafka.KafkaBroker;
 import io.livedpo.testing.kafka.KafkaBrokers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -14,22 +15,21 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The app's bootstrap address, in front of the shared test broker: closed (connection refused, as for a broker that
- * is down) until {@link #open()}, then a byte-for-byte TCP relay. Kafka clients only bootstrap through it and then
- * connect to the broker's advertised address, so opening the gate is, for the app, the broker coming back.
+ * The app's bootstrap address: closed (connection refused, as for a broker that is down) until {@link #open()}
+ * starts a broker of its own — empty, so the app must create its topics once it can — and relays to it byte for
+ * byte. Kafka clients only bootstrap through the gate and then connect to the broker's advertised address, so opening
+ * it is, for the app, the broker coming up.
  */
 public class BrokerGate implements QuarkusTestResourceLifecycleManager {
 
     private static volatile BrokerGate current;
 
     private final Set<AutoCloseable> sockets = ConcurrentHashMap.newKeySet();
-    private InetSocketAddress broker;
+    private volatile KafkaBroker broker;
     private int port;
 
     @Override
     public Map<String, String> start() {
-        String[] hostPort = KafkaBrokers.shared().bootstrapServers().split(",")[0].split(":");
-        broker = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
         // Reserve a free port and let it go: nothing listens there until the gate opens.
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -46,7 +46,15 @@ public class BrokerGate implements QuarkusTestResourceLifecycleManager {
         return current;
     }
 
+    /** The broker behind the gate, once open. */
+    public KafkaBroker broker() {
+        return broker;
+    }
+
     public void open() throws IOException {
+        broker = KafkaBrokers.start();
+        String[] hostPort = broker.bootstrapServers().split(",")[0].split(":");
+        InetSocketAddress upstream = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress("127.0.0.1", port));
@@ -54,7 +62,7 @@ public class BrokerGate implements QuarkusTestResourceLifecycleManager {
         daemon("broker-gate", () -> {
             while (!server.isClosed()) {
                 try {
-                    relay(server.accept());
+                    relay(server.accept(), upstream);
                 } catch (IOException e) {
                     return; // closed by stop()
                 }
@@ -62,8 +70,8 @@ public class BrokerGate implements QuarkusTestResourceLifecycleManager {
         });
     }
 
-    private void relay(Socket client) throws IOException {
-        Socket upstream = new Socket(broker.getHostString(), broker.getPort());
+    private void relay(Socket client, InetSocketAddress to) throws IOException {
+        Socket upstream = new Socket(to.getHostString(), to.getPort());
         sockets.add(client);
         sockets.add(upstream);
         daemon("broker-gate-out", () -> pipe(client, upstream));
@@ -91,6 +99,9 @@ public class BrokerGate implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         sockets.forEach(BrokerGate::closeQuietly);
+        if (broker != null) {
+            broker.close();
+        }
         current = null;
     }
 
