@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,9 @@ class PairsEndToEndTest {
 
     @Test
     void thumbsOverRestBecomeAPairOnThePairsTopic() throws Exception {
-        given().when().get("/q/health/ready").then().statusCode(200);
+        // Kafka Streams starts in the background after the app; ready means it runs.
+        Awaitility.await("ready").atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().when().get("/q/health/ready").then().statusCode(200));
         String run = UUID.randomUUID().toString();
         List<ChatMessage> prompt = List.of(new ChatMessage("user", "end to end " + run));
         try (KafkaProducer<String, ResponseEvent> producer = new KafkaProducer<>(Map.of(

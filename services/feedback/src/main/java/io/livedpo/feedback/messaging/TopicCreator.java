@@ -2,14 +2,13 @@ package io.livedpo.feedback.messaging;
 
 import io.livedpo.events.Topics;
 import io.livedpo.feedback.config.FeedbackConfig;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,6 +18,10 @@ import org.jboss.logging.Logger;
 /**
  * Creates the topics this service reads and writes when they are missing, so a fresh local broker just works.
  * Production clusters declare them (Strimzi KafkaTopic); then this finds them all present.
+ *
+ * <p>Never blocks startup: with no broker the app must still start (readiness DOWN, REST answers 503) rather than
+ * fail or hang, so Kubernetes keeps the pod and routes to it once Kafka is back. The admin client retries the
+ * request by itself until the broker answers or the app stops; Kafka Streams waits for the topics meanwhile.
  */
 @ApplicationScoped
 public class TopicCreator {
@@ -27,32 +30,32 @@ public class TopicCreator {
     private static final List<String> TOPICS = List.of(Topics.RESPONSES, Topics.FEEDBACK, Topics.PAIRS,
             Topics.deadLetter(Topics.RESPONSES), Topics.deadLetter(Topics.FEEDBACK));
 
+    private Admin admin;
+
     void onStart(@Observes StartupEvent event, FeedbackConfig config) {
         if (!config.kafka().createTopics()) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(
+        admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
-            for (String topic : TOPICS) {
-                create(admin, new NewTopic(topic, config.kafka().partitions(), config.kafka().replicationFactor()));
+                // Keep retrying for as long as the app runs: a broker that starts after this app still gets its topics.
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE));
+        List<NewTopic> topics = TOPICS.stream()
+                .map(name -> new NewTopic(name, config.kafka().partitions(), config.kafka().replicationFactor()))
+                .toList();
+        admin.createTopics(topics).values().forEach((name, created) -> created.whenComplete((ok, failure) -> {
+            if (failure == null) {
+                LOG.infof("Created topic %s", name);
+            } else if (!(failure instanceof TopicExistsException)) {
+                LOG.warnf(failure, "Could not create topic %s; Kafka Streams waits until it exists", name);
             }
-        }
+        }));
     }
 
-    private static void create(Admin admin, NewTopic topic) {
-        try {
-            admin.createTopics(List.of(topic)).all().get(10, TimeUnit.SECONDS);
-            LOG.infof("Created topic %s", topic.name());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                LOG.warnf(e.getCause(), "Could not create topic %s; Kafka Streams waits until it exists", topic.name());
-            }
-        } catch (TimeoutException e) {
-            LOG.warnf("Broker did not answer creating topic %s; Kafka Streams waits until it exists", topic.name());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    void onStop(@Observes ShutdownEvent event) {
+        if (admin != null) {
+            // Zero: abandon a creation still waiting for an absent broker instead of delaying shutdown.
+            admin.close(Duration.ZERO);
         }
     }
 }

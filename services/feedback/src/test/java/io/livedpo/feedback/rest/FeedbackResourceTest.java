@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.oneOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import io.restassured.response.ValidatableResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -151,6 +153,11 @@ class FeedbackResourceTest {
     void statsHealthMetricsAndCorsAreServed() {
         given().get("/v1/feedback/stats").then().statusCode(200).body("unmatched", notNullValue());
         given().get("/q/health/live").then().statusCode(200);
+        // Ready once Kafka Streams has started, which the app does in the background after startup.
+        Awaitility.await("ready").atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("checks.find { it.name == 'kafka' }.data.streams", oneOf("RUNNING", "REBALANCING"))
+                .body("checks.find { it.name == 'kafka' }.data.broker", equalTo("reachable")));
         given().get("/q/metrics").then().statusCode(200).body(containsString("livedpo_feedback_unmatched_total"));
         given().header("Origin", "http://localhost:8080").header("Access-Control-Request-Method", "POST")
                 .options("/v1/feedback").then()

@@ -1,0 +1,87 @@
+package io.livedpo.feedback.streams;
+
+import static io.restassured.RestAssured.given;
+
+import io.livedpo.events.ChatMessage;
+import io.livedpo.events.FeedbackEvent;
+import io.livedpo.events.JsonDeserializer;
+import io.livedpo.events.JsonSerializer;
+import io.livedpo.events.PreferencePair;
+import io.livedpo.events.PromptHash;
+import io.livedpo.events.Rating;
+import io.livedpo.events.ResponseEvent;
+import io.livedpo.events.Topics;
+import io.livedpo.feedback.TopicReader;
+import io.livedpo.testing.kafka.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Pairs per second out of the running app's topology on the embedded broker (exactly_once_v2, the app's own
+ * settings): {@code -Dlivedpo.bench=true}, optional {@code -Dbench.responses=10000}. Writes N responses (two per
+ * prompt) and N opposite thumbs straight to the input topics, so REST is not part of the figure
+ * ({@code RestThroughputBench} measures it), and times from the first write to the last of the N/2 pairs read back
+ * (committed), once the app is ready. Each vote has its own user so no cap refuses a pair.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@EnabledIfSystemProperty(named = "livedpo.bench", matches = "true")
+class BrokerTopologyBench {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void pairsPerSecond() {
+        int responses = Integer.getInteger("bench.responses", 10_000);
+        int prompts = responses / 2;
+        String run = UUID.randomUUID().toString();
+        // Kafka Streams starts after the app does: time the topology, not its start-up and first rebalance.
+        Awaitility.await("ready").atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new JsonSerializer<>());
+             TopicReader<PreferencePair> pairs = new TopicReader<>(bootstrap, Topics.PAIRS,
+                     new JsonDeserializer<>(PreferencePair.class))) {
+            long started = System.nanoTime();
+            for (int i = 0; i < prompts; i++) {
+                List<ChatMessage> prompt = List.of(new ChatMessage("user", "bench " + run + " " + i));
+                for (String side : List.of("a", "b")) {
+                    String id = run + side + i;
+                    producer.send(new ProducerRecord<>(Topics.RESPONSES, id, new ResponseEvent(ResponseEvent.SCHEMA,
+                            id, "c" + i, "bench", 1, prompt, "answer " + id, null, PromptHash.of("bench", prompt),
+                            Instant.now())));
+                }
+            }
+            for (int i = 0; i < prompts; i++) {
+                for (String side : List.of("a", "b")) {
+                    FeedbackEvent vote = FeedbackEvent.thumbs(UUID.randomUUID().toString(), run + side + i,
+                            side.equals("a") ? Rating.UP : Rating.DOWN, side + i + run, null, Instant.now());
+                    producer.send(new ProducerRecord<>(Topics.FEEDBACK, vote.key(), vote));
+                }
+            }
+            producer.flush();
+            double written = (System.nanoTime() - started) / 1e9;
+            pairs.readUntil(seen -> seen.stream().filter(p -> p.chosenResponseId().startsWith(run)).count() >= prompts,
+                    Duration.ofMinutes(5));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("BENCH broker topology: %d responses + %d thumbs written in %.1f s, %d pairs after"
+                            + " %.1f s = %.0f pairs/s (%.0f input events/s)%n", responses, responses, written, prompts,
+                    seconds, prompts / seconds, 2 * responses / seconds);
+        }
+    }
+}
