@@ -1,4 +1,4 @@
-"""Regenerates the tiny GPT-2 test fixtures for services/policy (deterministic).
+"""Regenerates the tiny GPT-2 test fixtures for libs/policy (deterministic).
 
     python3 tools/reference/make_fixtures.py
 """

@@ -36,7 +36,7 @@ class LocalStackIT {
     void brokerServingFeedbackAndUsersRunAndStopCleanly() throws Exception {
         Ports ports = Ports.ephemeral();
         StackSettings settings = StackSettings.of(HOME, TestDirs.fresh("it-stack"),
-                HOME.resolve("services/policy/src/test/resources/fixtures/tiny-gpt2"), ports)
+                HOME.resolve("libs/policy/src/test/resources/fixtures/tiny-gpt2"), ports)
                 .withServices(EnumSet.of(Service.SERVING, Service.FEEDBACK));
         VoteLedger ledger = new VoteLedger();
         try (LocalStack stack = LocalStack.start(settings)) {

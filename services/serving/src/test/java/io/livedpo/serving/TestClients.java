@@ -45,7 +45,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /** Clients of the serving instance under test: gRPC channels, the response topic, checkpoint pushes. */
 final class TestClients {
 
-    static final Path BASE = Path.of("../policy/src/test/resources/fixtures/tiny-gpt2");
+    static final Path BASE = Path.of("../../libs/policy/src/test/resources/fixtures/tiny-gpt2");
     static final String TOKEN = "test-token";
     static final String SIGNING_KEY = "test-signing-key";
 

@@ -93,7 +93,7 @@ class TrainerFlowTest {
         assertEquals(trained.size(), ids.size(), "no pair trained twice: " + trained);
         CheckpointMetadata meta = store.metadata(POLICY, newest);
         CheckpointCoverage coverage = CheckpointCoverage.fromAttributes(meta.attributes());
-        assertEquals(ModelFingerprint.of(Path.of("../policy/src/test/resources/fixtures/tiny-gpt2")),
+        assertEquals(ModelFingerprint.of(Path.of("../../libs/policy/src/test/resources/fixtures/tiny-gpt2")),
                 meta.baseModel());
         assertTrue(coverage.coveredThrough().get(Topics.PAIRS + "-0") >= 7, coverage.toString());
         assertEquals(pairs.get(7).newestFeedbackAt(), coverage.newestFeedbackAt());

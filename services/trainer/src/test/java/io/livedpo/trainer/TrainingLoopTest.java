@@ -77,7 +77,7 @@ class TrainingLoopTest {
 
     @BeforeAll
     static void open() throws IOException {
-        base = PolicyModel.open(Path.of("../policy/src/test/resources/fixtures/tiny-gpt2"));
+        base = PolicyModel.open(Path.of("../../libs/policy/src/test/resources/fixtures/tiny-gpt2"));
     }
 
     @AfterAll

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The CLI contract on the tiny fixture model: JSON on stdout, exit 2 with one line for bad input. */
 class LivedpoCliTest {
 
-    static final Path FIXTURES = Path.of("../policy/src/test/resources/fixtures");
+    static final Path FIXTURES = Path.of("../libs/policy/src/test/resources/fixtures");
     static final String MODEL = FIXTURES.resolve("tiny-gpt2").toString();
     static final String PEFT = FIXTURES.resolve("tiny-gpt2-lora").toString();
 

@@ -98,7 +98,7 @@ final class UpCommand implements Callable<Integer> {
         Path modelDir = model != null ? model : home.resolve("models/demo");
         if (!Files.isRegularFile(modelDir.resolve("config.json"))) {
             throw new BadInputException("no model at " + modelDir + " (pass --model DIR, e.g. "
-                    + "services/policy/src/test/resources/fixtures/tiny-gpt2)");
+                    + "libs/policy/src/test/resources/fixtures/tiny-gpt2)");
         }
         Ports ports = new Ports(kafkaPort, controllerPort, servingPort, feedbackPort, trainerPort);
         ports.requireFree(); // before a possibly long build
