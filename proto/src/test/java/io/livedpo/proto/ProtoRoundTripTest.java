@@ -134,7 +134,7 @@ class ProtoRoundTripTest {
         upload.onCompleted();
 
         PushCheckpointResponse response = reply.get(10, TimeUnit.SECONDS);
-        assertEquals("ACTIVATED", response.getOutcome(), response.getReason());
+        assertEquals(Outcome.ACTIVATED, response.getOutcome(), response.getReason());
         assertEquals(8, response.getVersion());
         assertEquals(8, response.getActiveVersion());
         assertEquals(7, response.getPreviousVersion());
@@ -159,7 +159,7 @@ class ProtoRoundTripTest {
         upload.onCompleted();
 
         PushCheckpointResponse response = reply.get(10, TimeUnit.SECONDS);
-        assertEquals("REJECTED", response.getOutcome());
+        assertEquals(Outcome.REJECTED, response.getOutcome());
         assertEquals("received 5 of 10 bytes", response.getReason());
     }
 
@@ -276,7 +276,7 @@ class ProtoRoundTripTest {
                             .setPolicy(header.getPolicy())
                             .setVersion(header.getVersion());
                     if (received != header.getSizeBytes()) {
-                        response.setOutcome("REJECTED")
+                        response.setOutcome(Outcome.REJECTED)
                                 .setReason("received " + received + " of " + header.getSizeBytes() + " bytes")
                                 .setActiveVersion(current.getActiveVersion());
                     } else {
@@ -284,9 +284,9 @@ class ProtoRoundTripTest {
                                 .setPolicy(header.getPolicy())
                                 .setActiveVersion(header.getVersion())
                                 .setPreviousVersion(current.getActiveVersion())
-                                .setOutcome("ACTIVATED")
+                                .setOutcome(Outcome.ACTIVATED)
                                 .build();
-                        response.setOutcome("ACTIVATED")
+                        response.setOutcome(Outcome.ACTIVATED)
                                 .setActiveVersion(current.getActiveVersion())
                                 .setPreviousVersion(current.getPreviousVersion());
                     }

@@ -3,11 +3,10 @@ package io.livedpo.serving;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.protobuf.ByteString;
 import io.livedpo.events.CheckpointAnnouncement;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.Topics;
-import io.livedpo.proto.CheckpointHeader;
+import io.livedpo.transfer.ArchiveHeader;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,7 +24,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-/** A replica that missed a push catches up from the announcement on Kafka and the trainer's checkpoint store. */
+/**
+ * A replica that missed a push catches up from the announcement on Kafka and the trainer's checkpoint store, which it
+ * must present the control token to.
+ */
 @QuarkusTest
 @TestProfile(CatchUpTest.WithStore.class)
 @QuarkusTestResource(KafkaBrokerResource.class)
@@ -45,11 +47,9 @@ class CatchUpTest {
         String base = TestClients.baseFingerprint();
         // The replica never got a push of version 2: only the announcement and the store know it.
         TestClients.Archive v2 = TestClients.checkpoint(work, "other", 2, base, 0.3f);
-        CheckpointStoreStub.ARCHIVES.put("other@2", new CheckpointStoreStub.Entry(CheckpointHeader.newBuilder()
-                .setPolicy("other").setVersion(2).setParentVersion(1).setBaseModel(base).setSha256(v2.sha256())
-                .setSizeBytes(v2.bytes().length)
-                .setSignature(ByteString.copyFrom(TestClients.sign(v2.bytes(), TestClients.SIGNING_KEY)))
-                .build(), v2.bytes()));
+        CheckpointStoreStub.ARCHIVES.put("other@2", new CheckpointStoreStub.Entry(new ArchiveHeader("other", 2, 1,
+                base, v2.sha256(), v2.bytes().length, TestClients.sign(v2.bytes(), TestClients.SIGNING_KEY), true),
+                v2.bytes()));
         try (KafkaProducer<String, CheckpointAnnouncement> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class)),

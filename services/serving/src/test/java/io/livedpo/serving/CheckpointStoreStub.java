@@ -1,8 +1,8 @@
 package io.livedpo.serving;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.livedpo.proto.CheckpointHeader;
@@ -10,21 +10,25 @@ import io.livedpo.proto.CheckpointStoreGrpc;
 import io.livedpo.proto.FetchRequest;
 import io.livedpo.proto.FetchResponse;
 import io.livedpo.proto.LatestRequest;
+import io.livedpo.transfer.ArchiveFrames;
+import io.livedpo.transfer.ArchiveHeader;
+import io.livedpo.transfer.ControlToken;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A real CheckpointStore gRPC server on a loopback port, standing in for the trainer (services never import each
- * other): it serves whatever archives the test puts into {@link #ARCHIVES}.
+ * other): it serves whatever archives the test puts into {@link #ARCHIVES}, to callers holding the control token.
  */
 public class CheckpointStoreStub implements QuarkusTestResourceLifecycleManager {
 
     /** policy@version → header and archive bytes. */
     static final Map<String, Entry> ARCHIVES = new ConcurrentHashMap<>();
 
-    record Entry(CheckpointHeader header, byte[] bytes) {
+    record Entry(ArchiveHeader header, byte[] bytes) {
     }
 
     private Server server;
@@ -32,28 +36,25 @@ public class CheckpointStoreStub implements QuarkusTestResourceLifecycleManager 
     @Override
     public Map<String, String> start() {
         try {
-            server = ServerBuilder.forPort(0).addService(new CheckpointStoreGrpc.CheckpointStoreImplBase() {
-                @Override
-                public void fetch(FetchRequest request, StreamObserver<FetchResponse> out) {
-                    Entry e = ARCHIVES.get(request.getPolicy() + "@" + request.getVersion());
-                    if (e == null) {
-                        out.onError(Status.NOT_FOUND.asRuntimeException());
-                        return;
-                    }
-                    out.onNext(FetchResponse.newBuilder().setHeader(e.header()).build());
-                    int chunk = 64 * 1024;
-                    for (int from = 0; from < e.bytes().length; from += chunk) {
-                        out.onNext(FetchResponse.newBuilder().setChunk(ByteString.copyFrom(e.bytes(), from,
-                                Math.min(chunk, e.bytes().length - from))).build());
-                    }
-                    out.onCompleted();
-                }
+            // Requires the control token as the trainer's store does: a replica that does not send it never catches up.
+            server = ServerBuilder.forPort(0).addService(ServerInterceptors.intercept(
+                    new CheckpointStoreGrpc.CheckpointStoreImplBase() {
+                        @Override
+                        public void fetch(FetchRequest request, StreamObserver<FetchResponse> out) {
+                            Entry e = ARCHIVES.get(request.getPolicy() + "@" + request.getVersion());
+                            if (e == null) {
+                                out.onError(Status.NOT_FOUND.asRuntimeException());
+                                return;
+                            }
+                            ArchiveFrames.fetch(e.header(), e.bytes()).forEach(out::onNext);
+                            out.onCompleted();
+                        }
 
-                @Override
-                public void latest(LatestRequest request, StreamObserver<CheckpointHeader> out) {
-                    out.onError(Status.UNIMPLEMENTED.asRuntimeException());
-                }
-            }).build().start();
+                        @Override
+                        public void latest(LatestRequest request, StreamObserver<CheckpointHeader> out) {
+                            out.onError(Status.UNIMPLEMENTED.asRuntimeException());
+                        }
+                    }, new ControlToken(Optional.of(TestClients.TOKEN)))).build().start();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -11,16 +11,20 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.livedpo.proto.ModelControlGrpc;
 import io.livedpo.proto.ModelStatus;
+import io.livedpo.proto.Outcome;
 import io.livedpo.proto.PushCheckpointResponse;
 import io.livedpo.proto.RollbackRequest;
 import io.livedpo.proto.StatusRequest;
 import io.livedpo.proto.StatusResponse;
+import io.livedpo.serving.service.PolicyRegistry;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,6 +52,9 @@ class ModelControlTest {
 
     @TestHTTPResource
     URL url;
+
+    @Inject
+    PolicyRegistry registry;
 
     @TempDir
     static Path work;
@@ -106,7 +114,7 @@ class ModelControlTest {
         PushCheckpointResponse ok = await(TestClients.push(control, "other", 1, good, good.sha256(), signature, n,
                 false));
         assertEquals(1, ok.getActiveVersion());
-        assertEquals("activated", ok.getOutcome());
+        assertEquals(Outcome.ACTIVATED, ok.getOutcome());
         assertEquals(1, activeVersion("other"));
         given().contentType("application/json").body(Map.of("model", "other", "messages",
                 List.of(Map.of("role", "user", "content", "hi")))).post("/v1/chat/completions")
@@ -116,6 +124,8 @@ class ModelControlTest {
                 .setReason("test").build(), obs));
         assertEquals(0, rolledBack.getActiveVersion());
         assertEquals(0, activeVersion("other"));
+        // The rolled-back version is retired: once the chat that ran on it has closed its lease, nothing holds it.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> registry.loadedAdapters() == 0);
         StatusResponse status = call(obs -> control.status(StatusRequest.newBuilder().build(), obs));
         assertEquals(2, status.getPoliciesCount());
         given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(

@@ -1,11 +1,7 @@
 package io.livedpo.serving;
 
-import com.google.protobuf.ByteString;
-import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.ResponseEvent;
@@ -18,18 +14,23 @@ import io.livedpo.policy.io.Sha256;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.lora.LoraConfig;
 import io.livedpo.policy.model.Gpt2Model;
-import io.livedpo.proto.CheckpointHeader;
 import io.livedpo.proto.ModelControlGrpc;
 import io.livedpo.proto.PushCheckpointRequest;
 import io.livedpo.proto.PushCheckpointResponse;
+import io.livedpo.transfer.ArchiveFrames;
+import io.livedpo.transfer.ArchiveHeader;
+import io.livedpo.transfer.ArchiveSignature;
+import io.livedpo.transfer.ControlToken;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -57,12 +58,7 @@ final class TestClients {
     }
 
     static ModelControlGrpc.ModelControlStub control(ManagedChannel channel, String token) {
-        Metadata headers = new Metadata();
-        if (token != null) {
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        }
-        ClientInterceptor auth = MetadataUtils.newAttachHeadersInterceptor(headers);
-        return ModelControlGrpc.newStub(channel).withInterceptors(auth);
+        return ModelControlGrpc.newStub(channel).withInterceptors(ControlToken.attach(Optional.ofNullable(token)));
     }
 
     /** Reads the responses topic from the start until the event with this id shows up (deadline 30 s). */
@@ -126,15 +122,9 @@ final class TestClients {
                                                           byte[] signature, int sendBytes, boolean abort) {
         CompletableFuture<PushCheckpointResponse> result = new CompletableFuture<>();
         StreamObserver<PushCheckpointRequest> requests = stub.pushCheckpoint(completing(result));
-        requests.onNext(PushCheckpointRequest.newBuilder().setHeader(CheckpointHeader.newBuilder()
-                .setPolicy(policy).setVersion(version).setParentVersion(version - 1)
-                .setBaseModel(archive.baseModel()).setSha256(sha256).setSizeBytes(archive.bytes().length)
-                .setSignature(ByteString.copyFrom(signature)).setActivate(true)).build());
-        int chunk = 1 << 20;
-        for (int from = 0; from < sendBytes; from += chunk) {
-            requests.onNext(PushCheckpointRequest.newBuilder().setChunk(ByteString.copyFrom(archive.bytes(), from,
-                    Math.min(chunk, sendBytes - from))).build());
-        }
+        ArchiveHeader header = new ArchiveHeader(policy, version, version - 1, archive.baseModel(), sha256,
+                archive.bytes().length, signature, true);
+        ArchiveFrames.push(header, Arrays.copyOf(archive.bytes(), sendBytes)).forEach(requests::onNext);
         if (abort) {
             requests.onError(new IOException("sender crashed mid-push"));
             result.completeExceptionally(new IOException("aborted by the test"));
@@ -164,13 +154,7 @@ final class TestClients {
         };
     }
 
-    static byte[] sign(byte[] bytes, String key) throws IOException {
-        Path tmp = Files.createTempFile("sig", ".bin");
-        try {
-            Files.write(tmp, bytes);
-            return io.livedpo.serving.service.CheckpointInstaller.hmac(key, tmp);
-        } finally {
-            Files.delete(tmp);
-        }
+    static byte[] sign(byte[] bytes, String key) {
+        return new ArchiveSignature(Optional.of(key)).sign(bytes);
     }
 }

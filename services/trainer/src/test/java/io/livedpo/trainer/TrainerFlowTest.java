@@ -23,10 +23,12 @@ import io.livedpo.proto.CheckpointStoreGrpc;
 import io.livedpo.proto.FetchRequest;
 import io.livedpo.proto.FetchResponse;
 import io.livedpo.proto.LatestRequest;
-import io.livedpo.trainer.service.ArchiveSigner;
 import io.livedpo.trainer.service.CheckpointCoverage;
 import io.livedpo.trainer.service.CheckpointStore;
+import io.livedpo.trainer.service.Partition;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
+import io.livedpo.transfer.ArchiveSignature;
+import io.livedpo.transfer.ControlToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -95,7 +97,7 @@ class TrainerFlowTest {
         CheckpointCoverage coverage = CheckpointCoverage.fromAttributes(meta.attributes());
         assertEquals(ModelFingerprint.of(Path.of("../../libs/policy/src/test/resources/fixtures/tiny-gpt2")),
                 meta.baseModel());
-        assertTrue(coverage.coveredThrough().get(Topics.PAIRS + "-0") >= 7, coverage.toString());
+        assertTrue(coverage.coveredThrough().get(new Partition(Topics.PAIRS, 0)) >= 7, coverage.toString());
         assertEquals(pairs.get(7).newestFeedbackAt(), coverage.newestFeedbackAt());
         assertEquals(newest - 1, meta.parentVersion());
 
@@ -149,7 +151,16 @@ class TrainerFlowTest {
     private void assertFetchMatchesTheStore(long newest) throws IOException {
         ManagedChannel channel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
         try {
-            CheckpointStoreGrpc.CheckpointStoreBlockingStub stub = CheckpointStoreGrpc.newBlockingStub(channel);
+            CheckpointStoreGrpc.CheckpointStoreBlockingStub anonymous = CheckpointStoreGrpc.newBlockingStub(channel);
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> anonymous.fetch(
+                    FetchRequest.newBuilder().setPolicy(POLICY).build()).hasNext());
+            assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode(), "a fetch without the token");
+            StatusRuntimeException wrong = assertThrows(StatusRuntimeException.class, () -> anonymous
+                    .withInterceptors(ControlToken.attach(Optional.of("wrong-token")))
+                    .latest(LatestRequest.newBuilder().setPolicy(POLICY).build()));
+            assertEquals(Status.Code.UNAUTHENTICATED, wrong.getStatus().getCode(), "a call with a wrong token");
+            CheckpointStoreGrpc.CheckpointStoreBlockingStub stub = anonymous
+                    .withInterceptors(ControlToken.attach(Optional.of(ReplicaResource.TOKEN)));
             Iterator<FetchResponse> stream = stub.fetch(FetchRequest.newBuilder().setPolicy(POLICY).build());
             CheckpointHeader header = stream.next().getHeader();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -157,7 +168,7 @@ class TrainerFlowTest {
             assertEquals(newest, header.getVersion());
             assertEquals(header.getSizeBytes(), bytes.size());
             assertEquals(header.getSha256(), Sha256.hex(bytes.toByteArray()));
-            assertArrayEquals(new ArchiveSigner(Optional.of(ReplicaResource.SIGNING_KEY)).sign(bytes.toByteArray()),
+            assertArrayEquals(new ArchiveSignature(Optional.of(ReplicaResource.SIGNING_KEY)).sign(bytes.toByteArray()),
                     header.getSignature().toByteArray());
             assertEquals(header, stub.latest(LatestRequest.newBuilder().setPolicy(POLICY).build()));
             StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,

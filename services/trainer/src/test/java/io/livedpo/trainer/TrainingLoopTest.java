@@ -21,6 +21,7 @@ import io.livedpo.trainer.service.CheckpointCoverage;
 import io.livedpo.trainer.service.CheckpointStore;
 import io.livedpo.trainer.service.KlGuard;
 import io.livedpo.trainer.service.KlSettings;
+import io.livedpo.trainer.service.Partition;
 import io.livedpo.trainer.service.TrainerMetrics;
 import io.livedpo.trainer.service.TrainingSession;
 import io.livedpo.trainer.service.TrainingSettings;
@@ -160,7 +161,7 @@ class TrainingLoopTest {
         assertEquals(ids(second), trained(store, resumed), "the restarted trainer trained only the new pairs");
         CheckpointMetadata last = store.metadata("crash", after.get(after.size() - 1));
         assertEquals(12, last.pairsTrained());
-        assertEquals(12L, coverage(store, last.version()).coveredThrough().get(tp.toString()));
+        assertEquals(12L, coverage(store, last.version()).coveredThrough().get(new Partition(topic, 0)));
         assertEquals(after, published.stream().map(CheckpointMetadata::version).toList(),
                 "within the KL budget, every checkpoint is published");
     }

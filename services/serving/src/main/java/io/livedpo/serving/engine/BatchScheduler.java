@@ -6,8 +6,6 @@ import io.livedpo.policy.generate.Generator;
 import io.livedpo.policy.generate.SamplingParams;
 import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.serving.config.ServingConfig;
-import io.livedpo.serving.service.PolicyRegistry;
-import io.livedpo.serving.service.PolicyVersion;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,16 +35,14 @@ public class BatchScheduler {
     private static final Logger LOG = Logger.getLogger(BatchScheduler.class);
 
     private final ServingConfig.Batching config;
-    private final PolicyRegistry registry;
     private final LinkedBlockingQueue<GenerationTask> queue;
     private final AtomicBoolean running = new AtomicBoolean();
     private final DistributionSummary batchSize;
     private final Timer firstToken;
     private Thread thread;
 
-    public BatchScheduler(ServingConfig config, PolicyRegistry registry, MeterRegistry meters) {
+    public BatchScheduler(ServingConfig config, MeterRegistry meters) {
         this.config = config.batching();
-        this.registry = registry;
         this.queue = new LinkedBlockingQueue<>(this.config.maxQueue());
         this.batchSize = DistributionSummary.builder("livedpo.serving.batch.size")
                 .description("sequences decoded together").publishPercentileHistogram().register(meters);
@@ -66,13 +63,17 @@ public class BatchScheduler {
         }
     }
 
-    /** Queues one sequence; its future completes when it finishes. Refuses at once when the queue is full. */
-    public GenerationTask submit(PolicyVersion version, long[] promptIds, SamplingParams params,
-                                 java.util.function.Consumer<String> onText) {
-        GenerationTask task = GenerationTask.of(version, promptIds, params, onText);
+    /**
+     * Queues one sequence, which takes over {@code lease}; its future completes when it finishes. Refuses at once when
+     * the queue is full (the task then fails, which closes the lease).
+     */
+    public GenerationTask submit(VersionLease lease, long[] promptIds, SamplingParams params,
+                                 Consumer<String> onText) {
+        GenerationTask task = GenerationTask.of(lease, promptIds, params, onText);
         if (!queue.offer(task)) {
-            version.release();
-            throw new OverloadedException(queue.size());
+            OverloadedException refused = new OverloadedException(queue.size());
+            task.result().completeExceptionally(refused);
+            throw refused;
         }
         return task;
     }
@@ -140,7 +141,7 @@ public class BatchScheduler {
         List<SamplingParams> params = batch.stream().map(GenerationTask::params).toList();
         boolean[] started = new boolean[batch.size()];
         try {
-            Generator generator = new Generator(registry.base().model(), registry.base().tokenizer());
+            Generator generator = new Generator(version.base().model(), version.base().tokenizer());
             List<Generation> out = generator.generate(prompts, params, version.adapter(), (row, delta) -> {
                 GenerationTask t = batch.get(row);
                 if (!started[row]) {

@@ -4,7 +4,6 @@ import io.livedpo.serving.support.Daemons;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.livedpo.proto.ActivateRequest;
-import io.livedpo.proto.CheckpointHeader;
 import io.livedpo.proto.ModelControlGrpc;
 import io.livedpo.proto.ModelStatus;
 import io.livedpo.proto.PushCheckpointRequest;
@@ -12,19 +11,16 @@ import io.livedpo.proto.PushCheckpointResponse;
 import io.livedpo.proto.RollbackRequest;
 import io.livedpo.proto.StatusRequest;
 import io.livedpo.proto.StatusResponse;
+import io.livedpo.proto.Outcome;
+import io.livedpo.serving.engine.PolicyVersion;
 import io.livedpo.serving.service.CheckpointInstaller;
-import io.livedpo.serving.service.CheckpointRejectedException;
-import io.livedpo.serving.service.IncomingCheckpoint;
 import io.livedpo.serving.service.PolicyRegistry;
-import io.livedpo.serving.service.PolicyVersion;
 import io.livedpo.serving.service.UnknownPolicyException;
+import io.livedpo.transfer.ArchiveHeader;
+import io.livedpo.transfer.PushReceiver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
@@ -38,7 +34,6 @@ import org.jboss.logging.Logger;
 public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBase {
 
     private static final Logger LOG = Logger.getLogger(ModelControlGrpcService.class);
-    private static final int MAX_CHUNK = 1 << 20;
 
     /** Verification, loading and the canary take seconds: never on a gRPC event loop. */
     private static final ExecutorService INSTALLS =
@@ -54,109 +49,14 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
 
     @Override
     public StreamObserver<PushCheckpointRequest> pushCheckpoint(StreamObserver<PushCheckpointResponse> response) {
-        return new StreamObserver<>() {
-            private IncomingCheckpoint header;
-            private Path file;
-            private OutputStream out;
-            private long received;
-            private boolean failed;
-
-            @Override
-            public void onNext(PushCheckpointRequest request) {
-                if (failed) {
-                    return;
-                }
-                try {
-                    if (request.hasHeader()) {
-                        start(request.getHeader());
-                    } else if (header == null) {
-                        fail(Status.INVALID_ARGUMENT.withDescription("the first message must be the header"));
-                    } else if (request.getChunk().size() > MAX_CHUNK) {
-                        fail(Status.INVALID_ARGUMENT.withDescription("chunks must be at most 1 MiB"));
-                    } else {
-                        received += request.getChunk().size();
-                        if (received > installer.maxArchiveBytes() || received > header.sizeBytes()) {
-                            fail(Status.INVALID_ARGUMENT.withDescription("more bytes than announced ("
-                                    + header.sizeBytes() + ") or allowed (" + installer.maxArchiveBytes() + ")"));
-                            return;
-                        }
-                        request.getChunk().writeTo(out);
-                    }
-                } catch (IOException e) {
-                    fail(Status.INTERNAL.withDescription("cannot store the checkpoint: " + e.getMessage()));
-                }
-            }
-
-            private void start(CheckpointHeader h) throws IOException {
-                if (header != null) {
-                    fail(Status.INVALID_ARGUMENT.withDescription("only one header per push"));
-                    return;
-                }
-                header = new IncomingCheckpoint(h.getPolicy(), h.getVersion(), h.getParentVersion(),
-                        h.getBaseModel(), h.getSha256(), h.getSizeBytes(), h.getSignature().toByteArray(),
-                        h.getActivate());
-                file = Files.createTempFile("livedpo-push-", ".tar");
-                out = Files.newOutputStream(file);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                // The sender went away mid-stream (a truncated push): nothing was installed.
-                LOG.warnf("checkpoint push aborted by the sender: %s", t.getMessage());
-                cleanup();
-            }
-
-            @Override
-            public void onCompleted() {
-                if (failed) {
-                    return;
-                }
-                if (header == null) {
-                    fail(Status.INVALID_ARGUMENT.withDescription("no header received"));
-                    return;
-                }
-                INSTALLS.execute(() -> {
-                    try {
-                        out.close();
-                        PolicyVersion active = installer.install(header, file);
-                        response.onNext(PushCheckpointResponse.newBuilder().setPolicy(header.policy())
-                                .setVersion(header.version()).setActiveVersion(active.version())
-                                .setPreviousVersion(registry.previous(header.policy()).map(PolicyVersion::version)
-                                        .orElse(-1L))
-                                .setOutcome(header.activate() ? "activated" : "loaded").build());
-                        response.onCompleted();
-                    } catch (CheckpointRejectedException e) {
-                        response.onError(Status.FAILED_PRECONDITION
-                                .withDescription(e.outcome() + ": " + e.getMessage()).asRuntimeException());
-                    } catch (IOException | RuntimeException e) {
-                        LOG.error("checkpoint install failed", e);
-                        response.onError(Status.INTERNAL.withDescription(String.valueOf(e.getMessage()))
-                                .asRuntimeException());
-                    } finally {
-                        cleanup();
-                    }
-                });
-            }
-
-            private void fail(Status status) {
-                failed = true;
-                cleanup();
-                response.onError(status.asRuntimeException());
-            }
-
-            private void cleanup() {
-                try {
-                    if (out != null) {
-                        out.close();
-                    }
-                    if (file != null) {
-                        Files.deleteIfExists(file);
-                    }
-                } catch (IOException e) {
-                    LOG.debugf("cannot remove %s: %s", file, e.getMessage());
-                }
-            }
-        };
+        return new PushReceiver(installer.assembly(), INSTALLS, archive -> {
+            PolicyVersion active = installer.install(archive);
+            ArchiveHeader header = archive.header();
+            return PushCheckpointResponse.newBuilder().setPolicy(header.policy()).setVersion(header.version())
+                    .setActiveVersion(active.version())
+                    .setPreviousVersion(registry.previous(header.policy()).map(PolicyVersion::version).orElse(-1L))
+                    .setOutcome(header.activate() ? Outcome.ACTIVATED : Outcome.STAGED).build();
+        }, response);
     }
 
     @Override
@@ -168,7 +68,7 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
                         + " is not loaded; push it first").asRuntimeException();
             }
             installer.activate(request.getPolicy(), request.getVersion());
-            return "activated";
+            return Outcome.ACTIVATED;
         });
     }
 
@@ -182,7 +82,7 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
             }
             PolicyVersion now = registry.rollback(request.getPolicy());
             LOG.warnf("rolled back to %s: %s", now.label(), request.getReason());
-            return "rolled_back";
+            return Outcome.ROLLED_BACK;
         });
     }
 
@@ -192,7 +92,7 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
         StatusResponse.Builder out = StatusResponse.newBuilder();
         for (String policy : registry.policies()) {
             if (request.getPolicy().isEmpty() || request.getPolicy().equals(policy)) {
-                out.addPolicies(status(policy, "ok"));
+                out.addPolicies(status(policy, Outcome.UNCHANGED));
             }
         }
         response.onNext(out.build());
@@ -200,12 +100,12 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
     }
 
     private interface Action {
-        String run();
+        Outcome run();
     }
 
     private void answer(StreamObserver<ModelStatus> response, String policy, Action action) {
         try {
-            String outcome = action.run();
+            Outcome outcome = action.run();
             response.onNext(status(policy, outcome));
             response.onCompleted();
         } catch (UnknownPolicyException e) {
@@ -215,7 +115,7 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
         }
     }
 
-    private ModelStatus status(String policy, String outcome) {
+    private ModelStatus status(String policy, Outcome outcome) {
         return ModelStatus.newBuilder().setPolicy(policy).setActiveVersion(registry.active(policy).version())
                 .setPreviousVersion(registry.previous(policy).map(PolicyVersion::version).orElse(-1L))
                 .setOutcome(outcome).setBaseModel(registry.base().fingerprint()).build();

@@ -5,6 +5,7 @@ import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Topics;
 import io.livedpo.serving.config.ServingConfig;
+import io.livedpo.serving.service.ResponseSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,7 +30,7 @@ import org.jboss.logging.Logger;
  * because the buffer is full or retries ran out is counted and logged.
  */
 @ApplicationScoped
-public class ResponsePublisher {
+public class ResponsePublisher implements ResponseSink {
 
     private static final Logger LOG = Logger.getLogger(ResponsePublisher.class);
 
@@ -81,6 +82,7 @@ public class ResponsePublisher {
     }
 
     /** Never blocks: queues the event, or counts it as dropped when the buffer is full. */
+    @Override
     public void publish(ResponseEvent event) {
         if (!buffer.offer(new Pending(event, 1, 0))) {
             drop(event, "buffer full");

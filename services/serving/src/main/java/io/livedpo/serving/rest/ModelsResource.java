@@ -1,7 +1,7 @@
 package io.livedpo.serving.rest;
 
+import io.livedpo.serving.engine.PolicyVersion;
 import io.livedpo.serving.service.PolicyRegistry;
-import io.livedpo.serving.service.PolicyVersion;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import java.util.List;

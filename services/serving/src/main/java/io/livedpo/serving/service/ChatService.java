@@ -1,21 +1,14 @@
 package io.livedpo.serving.service;
 
-import io.livedpo.events.PromptHash;
-import io.livedpo.events.ResponseEvent;
-import io.livedpo.events.Sampling;
 import io.livedpo.policy.generate.Generation;
-import io.livedpo.policy.generate.SamplingParams;
-import io.livedpo.policy.tokenizer.ChatMessage;
 import io.livedpo.policy.tokenizer.ChatTemplate;
 import io.livedpo.serving.config.ServingConfig;
 import io.livedpo.serving.engine.BatchScheduler;
 import io.livedpo.serving.engine.GenerationTask;
-import io.livedpo.serving.messaging.ResponsePublisher;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.livedpo.serving.engine.OverloadedException;
+import io.livedpo.serving.engine.VersionLease;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,55 +19,42 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * The chat use case behind both APIs: validate, apply the chat template, decode n choices on the policy's active
- * version, emit one response event per choice. Every choice of a request is decoded on the same version.
+ * The chat use case behind both APIs: a validated plan, pinned to the policy's active version, decoded as n choices on
+ * that one version, then one response event per choice.
  */
 @ApplicationScoped
 public class ChatService {
 
-    private static final SecureRandom SEEDS = new SecureRandom();
-
-    private final ServingConfig config;
+    private final Duration requestTimeout;
+    private final ChatValidator validator;
     private final PolicyRegistry registry;
     private final BatchScheduler scheduler;
-    private final ResponsePublisher publisher;
-    private final MeterRegistry meters;
-    private final Timer duration;
-    private final Counter generatedTokens;
+    private final ResponseSink publisher;
+    private final ChatMetrics metrics;
 
-    public ChatService(ServingConfig config, PolicyRegistry registry, BatchScheduler scheduler,
-                       ResponsePublisher publisher, MeterRegistry meters) {
-        this.config = config;
+    public ChatService(ServingConfig config, ChatValidator validator, PolicyRegistry registry,
+                       BatchScheduler scheduler, ResponseSink publisher, ChatMetrics metrics) {
+        this.requestTimeout = config.limits().requestTimeout();
+        this.validator = validator;
         this.registry = registry;
         this.scheduler = scheduler;
         this.publisher = publisher;
-        this.meters = meters;
-        this.duration = Timer.builder("livedpo.serving.request.duration").description("chat request latency")
-                .publishPercentileHistogram().register(meters);
-        this.generatedTokens = Counter.builder("livedpo.serving.generated.tokens")
-                .description("completion tokens generated").register(meters);
+        this.metrics = metrics;
     }
 
-    /** A validated request holding its policy version until {@link #execute} or {@link Prepared#close()}. */
-    public final class Prepared implements AutoCloseable {
-        final ChatCall call;
-        final List<ChatMessage> messages;
-        final PolicyVersion version;
-        final long[] promptIds;
-        final List<SamplingParams> params;
-        final String id = "chatcmpl-" + UUID.randomUUID();
-        final List<String> responseIds;
-        final long created = Instant.now().getEpochSecond();
-        final long startNanos = System.nanoTime();
+    /** A validated request holding a lease on its policy version until {@link #execute} or {@link #close()}. */
+    public static final class Prepared implements AutoCloseable {
+        private final ChatPlan plan;
+        private final VersionLease lease;
+        private final String id = "chatcmpl-" + UUID.randomUUID();
+        private final List<String> responseIds;
+        private final long created = Instant.now().getEpochSecond();
+        private final long startNanos = System.nanoTime();
 
-        Prepared(ChatCall call, List<ChatMessage> messages, PolicyVersion version, long[] promptIds,
-                 List<SamplingParams> params) {
-            this.call = call;
-            this.messages = messages;
-            this.version = version;
-            this.promptIds = promptIds;
-            this.params = params;
-            this.responseIds = params.stream().map(x -> UUID.randomUUID().toString()).toList();
+        Prepared(ChatPlan plan, VersionLease lease) {
+            this.plan = plan;
+            this.lease = lease;
+            this.responseIds = plan.params().stream().map(x -> UUID.randomUUID().toString()).toList();
         }
 
         /** The response id of choice {@code index}, known before decoding so streamed chunks can carry it. */
@@ -87,11 +67,11 @@ public class ChatService {
         }
 
         public String model() {
-            return version.label();
+            return lease.version().label();
         }
 
         public long version() {
-            return version.version();
+            return lease.version().version();
         }
 
         public long created() {
@@ -99,152 +79,74 @@ public class ChatService {
         }
 
         public int choices() {
-            return params.size();
+            return plan.params().size();
         }
 
         @Override
         public void close() {
-            version.release();
+            lease.close();
         }
     }
 
     /** Validates the request and pins the policy's active version; errors are the client's to fix. */
     public Prepared prepare(ChatCall call) {
+        ChatPlan plan;
         try {
-            return validate(call);
+            plan = validator.plan(call);
         } catch (InvalidRequestException e) {
-            count("invalid");
+            metrics.outcome("invalid");
             throw e;
         } catch (UnknownPolicyException e) {
-            count("not_found");
+            metrics.outcome("not_found");
             throw e;
         }
-    }
-
-    private Prepared validate(ChatCall call) {
-        ServingConfig.Limits limits = config.limits();
-        if (call.messages() == null || call.messages().isEmpty()) {
-            throw new InvalidRequestException("messages", "messages must be a non-empty list");
-        }
-        float temperature = call.temperature() == null ? 1f : call.temperature();
-        if (!(temperature >= 0 && temperature <= 2)) {
-            throw new InvalidRequestException("temperature", "temperature must be between 0 and 2");
-        }
-        float topP = call.topP() == null ? 1f : call.topP();
-        if (!(topP > 0 && topP <= 1)) {
-            throw new InvalidRequestException("top_p", "top_p must be in (0, 1]");
-        }
-        int maxTokens = call.maxTokens() == null ? limits.defaultMaxTokens() : call.maxTokens();
-        if (maxTokens < 1 || maxTokens > limits.maxTokens()) {
-            throw new InvalidRequestException("max_tokens", "max_tokens must be between 1 and " + limits.maxTokens());
-        }
-        int n = call.n() == null ? 1 : call.n();
-        if (n < 1 || n > limits.maxChoices()) {
-            throw new InvalidRequestException("n", "n must be between 1 and " + limits.maxChoices());
-        }
-        List<String> stop = call.stop() == null ? List.of() : call.stop();
-        if (stop.size() > 4 || stop.stream().anyMatch(s -> s == null || s.isEmpty())) {
-            throw new InvalidRequestException("stop", "stop must be at most 4 non-empty strings");
-        }
-        String policy = call.policy() == null || call.policy().isBlank() ? "default" : call.policy();
-        if (!registry.policies().contains(policy)) {
-            throw new UnknownPolicyException(policy);
-        }
-        String prompt = ChatTemplate.prompt(call.messages());
-        long[] promptIds = registry.base().tokenizer().encode(prompt);
-        int context = registry.base().model().config().contextLength();
-        if (promptIds.length >= context) {
-            throw new InvalidRequestException("messages", "prompt is " + promptIds.length
-                    + " tokens; the model's context is " + context + " and must leave room for the answer");
-        }
-        List<String> stops = new ArrayList<>(stop);
-        stops.add(ChatTemplate.NEXT_TURN);
-        long seed = call.seed() != null ? call.seed() : SEEDS.nextLong();
-        List<SamplingParams> params = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            // Choices differ by seed only, so an A/B pair is two draws from the same policy.
-            params.add(new SamplingParams(temperature, 0, topP, maxTokens, seed + i, stops));
-        }
-        return new Prepared(call, call.messages(), registry.acquireActive(policy), promptIds, params);
+        return new Prepared(plan, registry.acquire(plan.policy()));
     }
 
     /**
      * Decodes every choice, handing streamed text to {@code onDelta(choiceIndex, text)} on the decoding thread (the
-     * callee must not block), then emits the response events. Releases the prepared request.
+     * callee must not block), then emits the response events. Closes the prepared request.
      */
     public ChatResult execute(Prepared p, BiConsumer<Integer, String> onDelta) {
         try (p) {
-            List<GenerationTask> tasks = new ArrayList<>();
-            BiConsumer<Integer, String> answerDeltas = withoutTemplateSpace(p.params.size(), onDelta);
-            for (int i = 0; i < p.params.size(); i++) {
-                int index = i;
-                if (!p.version.tryAcquire()) {
-                    throw new IllegalStateException("pinned version was freed");
-                }
-                tasks.add(scheduler.submit(p.version, p.promptIds, p.params.get(i), d -> answerDeltas.accept(index, d)));
-            }
-            List<ChatResult.Choice> choices = new ArrayList<>();
-            long deadline = p.startNanos + config.limits().requestTimeout().toNanos();
-            for (int i = 0; i < tasks.size(); i++) {
-                Generation g = tasks.get(i).result().get(Math.max(0, deadline - System.nanoTime()),
-                        TimeUnit.NANOSECONDS);
-                choices.add(new ChatResult.Choice(i, ChatTemplate.answer(g.text()), g.finishReason(),
-                        p.responseId(i), g.ids().length));
-            }
-            ChatResult result = new ChatResult(p.id, p.version.policy(), p.version.version(), p.model(), p.created,
-                    p.promptIds.length, choices);
-            publish(p, result);
-            generatedTokens.increment(result.completionTokens());
-            duration.record(System.nanoTime() - p.startNanos, TimeUnit.NANOSECONDS);
-            count("ok");
+            ChatResult result = decode(p, new AnswerDeltas(p.choices(), onDelta));
+            ResponseEvents.of(p.plan, result, Instant.now()).forEach(publisher::publish);
+            metrics.completed(result, p.startNanos);
             return result;
         } catch (TimeoutException e) {
-            count("timeout");
-            throw new ServiceUnavailableException("request timed out after " + config.limits().requestTimeout());
+            metrics.outcome("timeout");
+            throw new ServiceUnavailableException("request timed out after " + requestTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            count("error");
+            metrics.outcome("error");
             throw new ServiceUnavailableException("interrupted");
         } catch (ExecutionException e) {
-            count("error");
+            metrics.outcome("error");
             throw new IllegalStateException("decoding failed", e.getCause());
-        } catch (io.livedpo.serving.engine.OverloadedException e) {
-            count("overloaded");
+        } catch (OverloadedException e) {
+            metrics.outcome("overloaded");
             throw e;
         }
     }
 
-    /**
-     * Streams what the answer will be: the completion minus the chat template's leading space, so the streamed deltas
-     * add up to exactly the message content of the whole response. Called on the decoding thread only.
-     */
-    private static BiConsumer<Integer, String> withoutTemplateSpace(int choices, BiConsumer<Integer, String> onDelta) {
-        boolean[] started = new boolean[choices];
-        return (index, delta) -> {
-            if (!started[index] && !delta.isEmpty()) {
-                started[index] = true;
-                delta = ChatTemplate.answer(delta);
-            }
-            if (!delta.isEmpty()) {
-                onDelta.accept(index, delta);
-            }
-        };
-    }
-
-    private void publish(Prepared p, ChatResult result) {
-        List<io.livedpo.events.ChatMessage> messages = p.messages.stream()
-                .map(m -> new io.livedpo.events.ChatMessage(m.role(), m.content())).toList();
-        String promptHash = PromptHash.of(result.policy(), messages);
-        Instant now = Instant.now();
-        for (ChatResult.Choice c : result.choices()) {
-            SamplingParams s = p.params.get(c.index());
-            publisher.publish(new ResponseEvent(ResponseEvent.SCHEMA, c.responseId(), result.id(), result.policy(),
-                    result.version(), messages, c.text(), new Sampling((double) s.temperature(), (double) s.topP(),
-                    s.maxTokens(), s.seed()), promptHash, now));
+    private ChatResult decode(Prepared p, BiConsumer<Integer, String> deltas)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<GenerationTask> tasks = new ArrayList<>();
+        for (int i = 0; i < p.choices(); i++) {
+            int index = i;
+            // Each task holds its own lease: a choice still decoding keeps the version alive after a timeout here.
+            tasks.add(scheduler.submit(p.lease.share(), p.plan.promptIds(), p.plan.params().get(i),
+                    d -> deltas.accept(index, d)));
         }
-    }
-
-    private void count(String outcome) {
-        meters.counter("livedpo.serving.requests", "outcome", outcome).increment();
+        List<ChatResult.Choice> choices = new ArrayList<>();
+        long deadline = p.startNanos + requestTimeout.toNanos();
+        for (int i = 0; i < tasks.size(); i++) {
+            Generation g = tasks.get(i).result().get(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+            choices.add(new ChatResult.Choice(i, ChatTemplate.answer(g.text()), g.finishReason(),
+                    p.responseId(i), g.ids().length));
+        }
+        return new ChatResult(p.id, p.plan.policy(), p.version(), p.model(), p.created,
+                p.plan.promptIds().length, choices);
     }
 }

@@ -3,8 +3,6 @@ package io.livedpo.serving.service;
 import io.livedpo.policy.checkpoint.AdapterCheckpoint;
 import io.livedpo.policy.checkpoint.CheckpointArchive;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
-import io.livedpo.policy.io.Sha256;
-import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.policy.score.PromptCompletion;
 import io.livedpo.policy.score.ScoredCompletion;
@@ -12,6 +10,13 @@ import io.livedpo.policy.score.Scorer;
 import io.livedpo.policy.tokenizer.ChatMessage;
 import io.livedpo.policy.tokenizer.ChatTemplate;
 import io.livedpo.serving.config.ServingConfig;
+import io.livedpo.serving.engine.PolicyVersion;
+import io.livedpo.serving.engine.VersionLease;
+import io.livedpo.transfer.ArchiveAssembly;
+import io.livedpo.transfer.ArchiveHeader;
+import io.livedpo.transfer.ArchiveSignature;
+import io.livedpo.transfer.CheckpointRejectedException;
+import io.livedpo.transfer.ReceivedArchive;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,13 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,28 +38,32 @@ public class CheckpointInstaller {
     private static final Logger LOG = Logger.getLogger(CheckpointInstaller.class);
 
     private final ServingConfig.Control config;
+    private final ArchiveSignature signature;
     private final PolicyRegistry registry;
     private final MeterRegistry meters;
     private final Timer swapDuration;
 
     public CheckpointInstaller(ServingConfig config, PolicyRegistry registry, MeterRegistry meters) {
         this.config = config.control();
+        this.signature = new ArchiveSignature(this.config.signingKey());
         this.registry = registry;
         this.meters = meters;
         this.swapDuration = Timer.builder("livedpo.serving.model.swap.duration")
                 .description("from the last byte of a push to the new version serving").register(meters);
     }
 
-    public long maxArchiveBytes() {
-        return config.maxCheckpointBytes();
+    /** Receives one archive into the staging directory, bounded by the largest checkpoint accepted. */
+    public ArchiveAssembly assembly() {
+        return new ArchiveAssembly(config.stagingDir().resolve("incoming"), config.maxCheckpointBytes());
     }
 
     /**
-     * Verifies and installs the archive at {@code archive}; returns the version now active for the policy.
+     * Verifies and installs a received archive; returns the version now active for the policy.
      *
      * @throws CheckpointRejectedException with the reason, when anything does not check out
      */
-    public synchronized PolicyVersion install(IncomingCheckpoint header, Path archive) {
+    public synchronized PolicyVersion install(ReceivedArchive archive) {
+        ArchiveHeader header = archive.header();
         // One install at a time: a push and a catch-up fetch of the same version must not both swap it in.
         if (registry.policies().contains(header.policy())
                 && registry.active(header.policy()).version() == header.version()) {
@@ -68,33 +71,40 @@ public class CheckpointInstaller {
         }
         long start = System.nanoTime();
         try {
-            PolicyVersion result = verifyAndInstall(header, archive);
+            PolicyVersion result = verifyAndInstall(archive);
             count("ok");
             swapDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             return result;
         } catch (CheckpointRejectedException e) {
-            count(e.outcome());
+            count(e.reason());
             LOG.warnf("rejected checkpoint %s@%d: %s", header.policy(), header.version(), e.getMessage());
             throw e;
         }
     }
 
-    private PolicyVersion verifyAndInstall(IncomingCheckpoint header, Path archive) {
+    private PolicyVersion verifyAndInstall(ReceivedArchive archive) {
+        ArchiveHeader header = archive.header();
         if (!registry.policies().contains(header.policy())) {
             throw new CheckpointRejectedException("policy", "unknown policy '" + header.policy() + "'");
         }
         if (header.version() < 1) {
             throw new CheckpointRejectedException("version", "version must be >= 1, got " + header.version());
         }
-        verifyBytes(header, archive);
+        try {
+            archive.verify(signature);
+        } catch (IOException e) {
+            throw new CheckpointRejectedException("io", "cannot read the received archive: " + e.getMessage());
+        }
         if (!registry.base().fingerprint().equals(header.baseModel())) {
             throw new CheckpointRejectedException("base_model", "checkpoint is for base model " + header.baseModel()
                     + " but this replica serves " + registry.base().fingerprint());
         }
         Path dir = config.stagingDir().resolve(header.policy() + "-v" + header.version() + "-" + header.sha256());
-        PolicyVersion loaded = load(header, archive, dir);
-        canary(loaded);
-        registry.addStandby(loaded);
+        // The installer's lease ends here whatever happens: on a failed canary it is the last one and frees the adapter.
+        try (VersionLease loaded = load(header, archive.file(), dir)) {
+            canary(loaded.version());
+            registry.addStandby(loaded);
+        }
         if (!header.activate()) {
             return registry.active(header.policy());
         }
@@ -107,31 +117,7 @@ public class CheckpointInstaller {
         return now;
     }
 
-    private void verifyBytes(IncomingCheckpoint header, Path archive) {
-        try {
-            long size = Files.size(archive);
-            if (size != header.sizeBytes()) {
-                throw new CheckpointRejectedException("size",
-                        "received " + size + " bytes, the header announced " + header.sizeBytes());
-            }
-            String sha = Sha256.hex(archive);
-            if (!sha.equals(header.sha256())) {
-                throw new CheckpointRejectedException("sha256",
-                        "archive sha256 is " + sha + ", the header announced " + header.sha256());
-            }
-            Optional<String> key = config.signingKey();
-            if (key.isPresent()) {
-                byte[] expected = hmac(key.get(), archive);
-                if (header.signature().length == 0 || !MessageDigest.isEqual(expected, header.signature())) {
-                    throw new CheckpointRejectedException("signature", "missing or wrong HMAC-SHA256 signature");
-                }
-            }
-        } catch (IOException e) {
-            throw new CheckpointRejectedException("io", "cannot read the received archive: " + e.getMessage());
-        }
-    }
-
-    private PolicyVersion load(IncomingCheckpoint header, Path archive, Path dir) {
+    private VersionLease load(ArchiveHeader header, Path archive, Path dir) {
         try {
             if (!Files.exists(dir)) {
                 try (InputStream in = Files.newInputStream(archive)) {
@@ -139,12 +125,12 @@ public class CheckpointInstaller {
                 }
             }
             CheckpointMetadata meta = AdapterCheckpoint.readMetadata(dir);
-            if (!meta.policy().equals(header.policy()) || meta.version() != header.version()) {
+            if (!header.describes(meta)) {
                 throw new CheckpointRejectedException("metadata", "archive holds " + meta.policy() + "@"
-                        + meta.version() + ", the header announced " + header.policy() + "@" + header.version());
+                        + meta.version() + " (parent " + meta.parentVersion() + ", base " + meta.baseModel()
+                        + "), the header announced " + header.label());
             }
-            LoraAdapter adapter = registry.base().loadAdapter(dir);
-            return new PolicyVersion(header.policy(), header.version(), adapter, meta);
+            return registry.open(registry.base().loadAdapter(dir), meta);
         } catch (IOException | RuntimeException e) {
             if (e instanceof CheckpointRejectedException r) {
                 throw r;
@@ -153,7 +139,10 @@ public class CheckpointInstaller {
         }
     }
 
-    /** The new adapter must give finite log-probs on the probe prompts before it may serve anyone. */
+    /**
+     * The new adapter must score the probe prompts, with finite log-probs, before it may serve anyone; any failure is
+     * a rejection.
+     */
     private void canary(PolicyVersion v) {
         List<PromptCompletion> probes = config.canaryPrompts().stream().map(p -> new PromptCompletion(
                 registry.base().tokenizer().encode(ChatTemplate.prompt(List.of(new ChatMessage("user", p)))),
@@ -162,29 +151,13 @@ public class CheckpointInstaller {
         List<ScoredCompletion> scored;
         try (NoGrad off = NoGrad.enter()) {
             scored = new Scorer(registry.base().model()).score(probes, v.adapter(), probes.size());
+        } catch (RuntimeException e) {
+            throw new CheckpointRejectedException("canary", v.label() + " cannot score the probes: " + e.getMessage());
         }
         for (ScoredCompletion s : scored) {
             if (!Double.isFinite(s.logprob())) {
-                v.release();
                 throw new CheckpointRejectedException("canary", v.label() + " gives non-finite log-probs");
             }
-        }
-    }
-
-    public static byte[] hmac(String key, Path file) throws IOException {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    mac.update(buf, 0, n);
-                }
-            }
-            return mac.doFinal();
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 

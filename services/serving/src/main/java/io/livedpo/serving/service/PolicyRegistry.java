@@ -1,7 +1,12 @@
 package io.livedpo.serving.service;
 
 import io.livedpo.policy.PolicyModel;
+import io.livedpo.policy.checkpoint.CheckpointMetadata;
+import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.serving.config.ServingConfig;
+import io.livedpo.serving.engine.PolicyVersion;
+import io.livedpo.serving.engine.VersionLease;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -15,11 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
  * The base model and, per policy, the active version, the previous one (kept for rollback) and standbys (loaded,
- * canaried, not yet active). Swaps are atomic: a request acquires whatever version is active when it starts.
+ * canaried, not yet active). Swaps are atomic: a request leases whatever version is active when it starts.
  */
 @ApplicationScoped
 public class PolicyRegistry {
@@ -29,12 +35,15 @@ public class PolicyRegistry {
     private final ServingConfig config;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final MultiGauge modelInfo;
+    private final AtomicInteger loadedAdapters = new AtomicInteger();
     private volatile PolicyModel base;
 
     public PolicyRegistry(ServingConfig config, MeterRegistry meters) {
         this.config = config;
         this.modelInfo = MultiGauge.builder("livedpo.serving.model.info")
                 .description("1 for the version each policy serves").register(meters);
+        Gauge.builder("livedpo.serving.model.adapters.loaded", loadedAdapters, AtomicInteger::get)
+                .description("adapter versions holding native memory, in use or kept for rollback").register(meters);
     }
 
     void start(@Observes StartupEvent event) {
@@ -44,7 +53,7 @@ public class PolicyRegistry {
             throw new UncheckedIOException("cannot load the base model from " + config.modelDir(), e);
         }
         for (String policy : config.policies()) {
-            slots.put(policy, new Slot(new PolicyVersion(policy, 0, null, null)));
+            slots.put(policy, new Slot(PolicyVersion.base(base, policy)));
         }
         publishModelInfo();
         LOG.infof("serving %s on base model %s (%s)", config.policies(), config.modelDir(), base.fingerprint());
@@ -68,31 +77,49 @@ public class PolicyRegistry {
         return List.copyOf(slots.keySet());
     }
 
-    /** The active version, with a reference the caller must {@link PolicyVersion#release()}. */
-    public PolicyVersion acquireActive(String policy) {
+    /** A lease on the active version, which the caller closes when its request is done. */
+    public VersionLease acquire(String policy) {
         Slot slot = slot(policy);
         while (true) {
-            PolicyVersion v = slot.active;
-            if (v.tryAcquire()) {
-                return v;
+            Optional<VersionLease> lease = slot.active.version().tryLease();
+            if (lease.isPresent()) {
+                return lease.get();
             }
-            // Retired between the read and the acquire: the swap has published a newer one; read again.
+            // Retired between the read and the lease: the swap has published a newer one; read again.
         }
     }
 
     public PolicyVersion active(String policy) {
-        return slot(policy).active;
+        return slot(policy).active.version();
     }
 
     public Optional<PolicyVersion> previous(String policy) {
-        return Optional.ofNullable(slot(policy).previous);
+        return Optional.ofNullable(slot(policy).previous).map(VersionLease::version);
     }
 
-    /** Keeps a loaded, verified version ready to activate; replaces (and frees) an older standby of that number. */
-    public synchronized void addStandby(PolicyVersion v) {
-        PolicyVersion old = slot(v.policy()).standby.put(v.version(), v);
+    /**
+     * A version of a freshly loaded adapter, with its first lease; the registry counts it as loaded until its last
+     * lease closes.
+     */
+    public VersionLease open(LoraAdapter adapter, CheckpointMetadata metadata) {
+        loadedAdapters.incrementAndGet();
+        return PolicyVersion.of(base, adapter, metadata, loadedAdapters::decrementAndGet);
+    }
+
+    /** Adapter versions holding native memory: active, previous, standby, and retired ones still serving requests. */
+    public int loadedAdapters() {
+        return loadedAdapters.get();
+    }
+
+    /**
+     * Keeps a loaded, verified version ready to activate, under a lease of its own; replaces (and frees) an older
+     * standby of that number.
+     */
+    public synchronized void addStandby(VersionLease loaded) {
+        VersionLease lease = loaded.share();
+        VersionLease old = slot(lease.version().policy()).standby.put(lease.version().version(), lease);
         if (old != null) {
-            old.release();
+            old.close();
         }
     }
 
@@ -106,17 +133,17 @@ public class PolicyRegistry {
      */
     public synchronized PolicyVersion activate(String policy, long version) {
         Slot slot = slot(policy);
-        PolicyVersion next = slot.standby.remove(version);
+        VersionLease next = slot.standby.remove(version);
         if (next == null) {
             throw new IllegalStateException("version " + version + " of '" + policy + "' is not loaded");
         }
         if (slot.previous != null) {
-            slot.previous.release();
+            slot.previous.close();
         }
         slot.previous = slot.active;
         slot.active = next;
         publishModelInfo();
-        return next;
+        return next.version();
     }
 
     /** Swaps back to the previous version; the version rolled back from is retired. */
@@ -125,17 +152,18 @@ public class PolicyRegistry {
         if (slot.previous == null) {
             throw new IllegalStateException("'" + policy + "' has no previous version to roll back to");
         }
-        PolicyVersion bad = slot.active;
+        VersionLease bad = slot.active;
         slot.active = slot.previous;
         slot.previous = null;
-        bad.release();
+        bad.close();
         publishModelInfo();
-        return slot.active;
+        return slot.active.version();
     }
 
     private void publishModelInfo() {
         modelInfo.register(slots.values().stream().map(s -> MultiGauge.Row.of(
-                Tags.of("policy", s.active.policy(), "version", String.valueOf(s.active.version())), 1)).toList(), true);
+                Tags.of("policy", s.active.version().policy(), "version", String.valueOf(s.active.version().version())),
+                1)).toList(), true);
     }
 
     private Slot slot(String policy) {
@@ -146,13 +174,16 @@ public class PolicyRegistry {
         return slot;
     }
 
-    /** A policy's versions. Written under the registry's lock; {@code active} is read without it. */
+    /**
+     * A policy's versions, each held by a lease of the registry's own. Written under the registry's lock; {@code active}
+     * is read without it.
+     */
     private static final class Slot {
-        volatile PolicyVersion active;
-        PolicyVersion previous;
-        final Map<Long, PolicyVersion> standby = new LinkedHashMap<>();
+        volatile VersionLease active;
+        VersionLease previous;
+        final Map<Long, VersionLease> standby = new LinkedHashMap<>();
 
-        Slot(PolicyVersion active) {
+        Slot(VersionLease active) {
             this.active = active;
         }
     }

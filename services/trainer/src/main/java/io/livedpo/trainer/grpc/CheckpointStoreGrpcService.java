@@ -1,6 +1,5 @@
 package io.livedpo.trainer.grpc;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -9,10 +8,12 @@ import io.livedpo.proto.CheckpointStoreGrpc;
 import io.livedpo.proto.FetchRequest;
 import io.livedpo.proto.FetchResponse;
 import io.livedpo.proto.LatestRequest;
-import io.livedpo.trainer.service.ArchiveSigner;
 import io.livedpo.trainer.service.CheckpointStore;
 import io.livedpo.trainer.service.PackedCheckpoint;
+import io.livedpo.transfer.ArchiveFrames;
+import io.livedpo.transfer.ArchiveSignature;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
 import java.io.IOException;
 import java.util.OptionalLong;
@@ -20,17 +21,16 @@ import java.util.OptionalLong;
 /**
  * Serves the store's archives to replicas catching up: the same header and chunk framing as a push, signed the same
  * way, so serving verifies a fetch exactly as it verifies a push. Headers say {@code activate = true}: the newest
- * checkpoint of a policy is the one to serve.
+ * checkpoint of a policy is the one to serve. Callers must hold the control-plane token.
  */
 @GrpcService
+@RegisterInterceptor(StoreTokenInterceptor.class)
 public class CheckpointStoreGrpcService extends CheckpointStoreGrpc.CheckpointStoreImplBase {
 
-    private static final int CHUNK = 1 << 20;
-
     private final CheckpointStore store;
-    private final ArchiveSigner signer;
+    private final ArchiveSignature signer;
 
-    public CheckpointStoreGrpcService(CheckpointStore store, ArchiveSigner signer) {
+    public CheckpointStoreGrpcService(CheckpointStore store, ArchiveSignature signer) {
         this.store = store;
         this.signer = signer;
     }
@@ -40,13 +40,7 @@ public class CheckpointStoreGrpcService extends CheckpointStoreGrpc.CheckpointSt
     public void fetch(FetchRequest request, StreamObserver<FetchResponse> response) {
         try {
             PackedCheckpoint packed = find(request.getPolicy(), request.getVersion());
-            response.onNext(FetchResponse.newBuilder()
-                    .setHeader(CheckpointHeaders.of(packed, signer.sign(packed.bytes()), true)).build());
-            byte[] bytes = packed.bytes();
-            for (int from = 0; from < bytes.length; from += CHUNK) {
-                response.onNext(FetchResponse.newBuilder()
-                        .setChunk(ByteString.copyFrom(bytes, from, Math.min(CHUNK, bytes.length - from))).build());
-            }
+            ArchiveFrames.fetch(packed.header(signer), packed.bytes()).forEach(response::onNext);
             response.onCompleted();
         } catch (IOException e) {
             response.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
@@ -60,7 +54,7 @@ public class CheckpointStoreGrpcService extends CheckpointStoreGrpc.CheckpointSt
     public void latest(LatestRequest request, StreamObserver<CheckpointHeader> response) {
         try {
             PackedCheckpoint packed = find(request.getPolicy(), 0);
-            response.onNext(CheckpointHeaders.of(packed, signer.sign(packed.bytes()), true));
+            response.onNext(packed.header(signer).toProto());
             response.onCompleted();
         } catch (IOException e) {
             response.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());

@@ -1,16 +1,14 @@
 package io.livedpo.trainer.grpc;
 
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
-import io.livedpo.proto.CheckpointHeader;
 import io.livedpo.proto.ModelControlGrpc;
-import io.livedpo.proto.PushCheckpointRequest;
 import io.livedpo.proto.PushCheckpointResponse;
+import io.livedpo.transfer.ArchiveFrames;
+import io.livedpo.transfer.ArchiveHeader;
+import io.livedpo.transfer.ControlToken;
+import io.livedpo.transfer.PushSender;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +28,6 @@ import org.jboss.logging.Logger;
 public final class ReplicaPusher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ReplicaPusher.class);
-    private static final int CHUNK = 1 << 20;
-    private static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Set<Status.Code> VERDICTS = Set.of(Status.Code.FAILED_PRECONDITION,
             Status.Code.INVALID_ARGUMENT, Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED,
             Status.Code.NOT_FOUND);
@@ -56,13 +51,13 @@ public final class ReplicaPusher implements AutoCloseable {
     }
 
     /** Completes with the replica's answer, or exceptionally once a verdict came or attempts ran out. */
-    public CompletableFuture<PushCheckpointResponse> push(String target, CheckpointHeader header, byte[] archive) {
+    public CompletableFuture<PushCheckpointResponse> push(String target, ArchiveHeader header, byte[] archive) {
         CompletableFuture<PushCheckpointResponse> result = new CompletableFuture<>();
         attempt(target, header, archive, 1, result);
         return result;
     }
 
-    private void attempt(String target, CheckpointHeader header, byte[] archive, int attempt,
+    private void attempt(String target, ArchiveHeader header, byte[] archive, int attempt,
                          CompletableFuture<PushCheckpointResponse> result) {
         once(target, header, archive).whenComplete((response, error) -> {
             if (error == null) {
@@ -75,46 +70,18 @@ public final class ReplicaPusher implements AutoCloseable {
                 return;
             }
             long backoff = initialBackoff.toMillis() << Math.min(attempt - 1, 10);
-            LOG.infof("push of %s v%d to %s failed (%s), attempt %d of %d; retrying in %d ms", header.getPolicy(),
-                    header.getVersion(), target, status, attempt, maxAttempts, backoff);
+            LOG.infof("push of %s v%d to %s failed (%s), attempt %d of %d; retrying in %d ms", header.policy(),
+                    header.version(), target, status, attempt, maxAttempts, backoff);
             retries.schedule(() -> attempt(target, header, archive, attempt + 1, result), backoff,
                     TimeUnit.MILLISECONDS);
         });
     }
 
-    private CompletableFuture<PushCheckpointResponse> once(String target, CheckpointHeader header, byte[] archive) {
-        CompletableFuture<PushCheckpointResponse> answer = new CompletableFuture<>();
+    private CompletableFuture<PushCheckpointResponse> once(String target, ArchiveHeader header, byte[] archive) {
         ModelControlGrpc.ModelControlStub stub = ModelControlGrpc.newStub(channel(target))
-                .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (token.isPresent()) {
-            Metadata headers = new Metadata();
-            headers.put(AUTHORIZATION, "Bearer " + token.get());
-            stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-        }
-        StreamObserver<PushCheckpointRequest> requests = stub.pushCheckpoint(new StreamObserver<>() {
-            @Override
-            public void onNext(PushCheckpointResponse value) {
-                answer.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                answer.completeExceptionally(Status.INTERNAL.withDescription("the replica sent no answer")
-                        .asRuntimeException());
-            }
-        });
-        requests.onNext(PushCheckpointRequest.newBuilder().setHeader(header).build());
-        for (int from = 0; from < archive.length; from += CHUNK) {
-            requests.onNext(PushCheckpointRequest.newBuilder()
-                    .setChunk(ByteString.copyFrom(archive, from, Math.min(CHUNK, archive.length - from))).build());
-        }
-        requests.onCompleted();
-        return answer;
+                .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .withInterceptors(ControlToken.attach(token));
+        return PushSender.push(stub, ArchiveFrames.push(header, archive));
     }
 
     private ManagedChannel channel(String target) {

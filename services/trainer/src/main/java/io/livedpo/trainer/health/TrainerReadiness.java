@@ -1,6 +1,6 @@
 package io.livedpo.trainer.health;
 
-import io.livedpo.trainer.service.TrainerRuntime;
+import io.livedpo.trainer.wiring.TrainerLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -11,14 +11,14 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class TrainerReadiness implements HealthCheck {
 
-    private final TrainerRuntime runtime;
+    private final TrainerLoop loop;
 
-    public TrainerReadiness(TrainerRuntime runtime) {
-        this.runtime = runtime;
+    public TrainerReadiness(TrainerLoop loop) {
+        this.loop = loop;
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("trainer").status(runtime.ready()).build();
+        return HealthCheckResponse.named("trainer").status(loop.ready()).build();
     }
 }

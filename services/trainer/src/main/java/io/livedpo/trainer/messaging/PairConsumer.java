@@ -5,6 +5,7 @@ import io.livedpo.events.MalformedEventException;
 import io.livedpo.events.PreferencePair;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.trainer.service.CheckpointStore;
+import io.livedpo.trainer.service.Partition;
 import io.livedpo.trainer.service.TrainerMetrics;
 import io.livedpo.trainer.service.TrainingSession;
 import java.io.IOException;
@@ -144,7 +145,7 @@ public final class PairConsumer implements AutoCloseable {
             } else if (!CheckpointStore.validPolicy(pair.policy())) {
                 deadLetter(r, tp, key, "invalid_policy", "policy '" + pair.policy() + "' is not a valid name");
             } else {
-                switch (session.offer(pair, tp, r.offset())) {
+                switch (session.offer(pair, partition(tp), r.offset())) {
                     case HALTED -> {
                         consumer.seek(tp, r.offset());
                         consumer.pause(List.of(tp));
@@ -185,6 +186,15 @@ public final class PairConsumer implements AutoCloseable {
         session.review(written);
     }
 
+    /** Kafka's partition type stops here: training state names partitions its own way. */
+    private static Partition partition(TopicPartition tp) {
+        return new Partition(tp.topic(), tp.partition());
+    }
+
+    private static List<Partition> partitions(Collection<TopicPartition> tps) {
+        return tps.stream().map(PairConsumer::partition).toList();
+    }
+
     private final class Rebalance implements ConsumerRebalanceListener {
 
         @Override
@@ -194,7 +204,7 @@ public final class PairConsumer implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot checkpoint before giving up " + partitions, e);
             }
-            session.release(partitions);
+            session.release(partitions(partitions));
             assigned = Set.copyOf(consumer.assignment().stream().filter(tp -> !partitions.contains(tp)).toList());
             LOG.infof("released %s after a checkpoint and commit", partitions);
         }
@@ -210,7 +220,7 @@ public final class PairConsumer implements AutoCloseable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             partitions.forEach(processed::remove);
-            session.release(partitions);
+            session.release(partitions(partitions));
             assigned = Set.of();
         }
     }

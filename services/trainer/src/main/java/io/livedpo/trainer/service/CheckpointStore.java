@@ -3,7 +3,6 @@ package io.livedpo.trainer.service;
 import io.livedpo.policy.checkpoint.AdapterCheckpoint;
 import io.livedpo.policy.checkpoint.CheckpointArchive;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
-import io.livedpo.policy.io.Sha256;
 import io.livedpo.policy.lora.LoraAdapter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,6 +92,6 @@ public final class CheckpointStore {
         Path dir = dir(policy, version);
         CheckpointMetadata meta = AdapterCheckpoint.readMetadata(dir);
         byte[] bytes = CheckpointArchive.pack(dir);
-        return new PackedCheckpoint(meta, bytes, Sha256.hex(bytes));
+        return new PackedCheckpoint(meta, bytes);
     }
 }

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,13 +64,13 @@ public final class TrainingSession implements AutoCloseable {
      * Takes a consumed pair. A pair the policy's checkpoints already cover (by offset, then by pair id) is a
      * duplicate and never trained again; a pair longer than the model's context cannot be trained at all.
      */
-    public Offer offer(PreferencePair pair, TopicPartition tp, long offset) throws IOException {
+    public Offer offer(PreferencePair pair, Partition partition, long offset) throws IOException {
         PolicyState state = state(pair.policy());
-        if (state.halted) {
+        if (state.halted()) {
             return Offer.HALTED;
         }
-        if (state.covers(tp, offset) || state.seen(pair.pairId())) {
-            state.consumed(tp, offset);
+        if (state.covers(partition, offset) || state.seen(pair.pairId())) {
+            state.consumed(partition, offset);
             metrics.pairs(pair.policy(), "duplicate", 1);
             return Offer.DUPLICATE;
         }
@@ -83,29 +82,28 @@ public final class TrainingSession implements AutoCloseable {
                 > context) {
             return Offer.TOO_LONG;
         }
-        state.consumed(tp, offset);
+        state.consumed(partition, offset);
         state.remember(pair.pairId());
-        state.buffer.add(new BufferedPair(example, pair.newestFeedbackAt(), System.nanoTime()));
+        state.buffer(new BufferedPair(example, pair.newestFeedbackAt(), System.nanoTime()));
         return Offer.ACCEPTED;
     }
 
     /** Runs the steps that are due: every full batch, and a partial one whose first pair waited W. */
     public void trainDue() {
-        long waitNanos = settings.batchWait().toNanos();
         for (PolicyState state : states.values()) {
-            while (state.buffer.size() >= settings.batchSize()) {
+            while (state.buffered() >= settings.batchSize()) {
                 step(state, settings.batchSize());
             }
-            if (!state.buffer.isEmpty() && System.nanoTime() - state.buffer.get(0).arrivedNanos() >= waitNanos) {
-                step(state, state.buffer.size());
+            if (state.oldestWaited(settings.batchWait())) {
+                step(state, state.buffered());
             }
         }
     }
 
     /** True when some policy made K steps, or trained since a checkpoint older than T. */
     public boolean checkpointDue(Instant now) {
-        return states.values().stream().anyMatch(s -> s.stepsSinceCheckpoint >= settings.checkpointEverySteps()
-                || (s.dirty() && Duration.between(s.lastCheckpointAt, now).compareTo(settings.checkpointEvery()) >= 0));
+        return states.values().stream().anyMatch(s -> s.checkpointDue(settings.checkpointEverySteps(),
+                settings.checkpointEvery(), now));
     }
 
     /**
@@ -115,8 +113,8 @@ public final class TrainingSession implements AutoCloseable {
      */
     public List<CheckpointMetadata> checkpoint() throws IOException {
         for (PolicyState state : states.values()) {
-            while (!state.buffer.isEmpty()) {
-                step(state, Math.min(settings.batchSize(), state.buffer.size()));
+            while (state.buffered() > 0) {
+                step(state, Math.min(settings.batchSize(), state.buffered()));
             }
         }
         List<CheckpointMetadata> written = new ArrayList<>();
@@ -135,7 +133,7 @@ public final class TrainingSession implements AutoCloseable {
     public void review(List<CheckpointMetadata> checkpoints) {
         for (CheckpointMetadata meta : checkpoints) {
             PolicyState state = states.get(meta.policy());
-            double kl = guard.estimate(state.adapter);
+            double kl = guard.estimate(state.adapter());
             boolean within = guard.withinBudget(kl);
             metrics.kl(meta.policy(), kl, !within);
             if (within) {
@@ -144,15 +142,17 @@ public final class TrainingSession implements AutoCloseable {
                 LOG.warnf("%s v%d: KL estimate %.4f is over budget; not published%s", meta.policy(), meta.version(),
                         kl, guard.continueOnBreach() ? "" : "; training of the policy halts");
                 // Halting is per process: a new owner after a rebalance, or a restart, trains the policy again.
-                state.halted = !guard.continueOnBreach();
+                if (!guard.continueOnBreach()) {
+                    state.halt();
+                }
             }
         }
     }
 
     /** Forgets the policies seen on these partitions (after {@link #checkpoint} and a commit): another owner has them. */
-    public void release(Collection<TopicPartition> partitions) {
+    public void release(Collection<Partition> partitions) {
         states.values().removeIf(s -> {
-            boolean moved = s.partitions.stream().anyMatch(partitions::contains);
+            boolean moved = s.consumedFromAny(partitions);
             if (moved) {
                 s.close();
             }
@@ -163,7 +163,7 @@ public final class TrainingSession implements AutoCloseable {
     /** The newest durable version of a policy this session trains (0: none yet). */
     public long version(String policy) {
         PolicyState s = states.get(policy);
-        return s == null ? 0 : s.version;
+        return s == null ? 0 : s.version();
     }
 
     @Override
@@ -173,29 +173,18 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private void step(PolicyState state, int n) {
-        List<BufferedPair> batch = new ArrayList<>(state.buffer.subList(0, n));
-        state.buffer.subList(0, n).clear();
+        List<BufferedPair> batch = state.takeBatch(n);
         long start = System.nanoTime();
         StepResult result;
         synchronized (GRADIENTS) {
-            result = state.trainer.step(batch.stream().map(BufferedPair::example).toList());
+            result = state.step(batch);
         }
-        metrics.step(state.policy, result, System.nanoTime() - start);
+        metrics.step(state.policy(), result, System.nanoTime() - start);
         if (result.applied()) {
-            state.stepsSinceCheckpoint++;
-            state.pairsTrained += n;
-            state.pendingPairIds.addAll(result.pairIds());
-            state.lastMetrics = result.metrics();
-            for (BufferedPair p : batch) {
-                if (state.newestFeedbackAt == null || p.newestFeedbackAt().isAfter(state.newestFeedbackAt)) {
-                    state.newestFeedbackAt = p.newestFeedbackAt();
-                }
-            }
-            metrics.pairs(state.policy, "trained", n);
+            metrics.pairs(state.policy(), "trained", n);
         } else {
-            state.pendingSkipped.addAll(result.pairIds());
-            metrics.pairs(state.policy, "skipped", n);
-            LOG.warnf("%s: skipped a batch (%s), never applied; pairs %s", state.policy, result.skipReason(),
+            metrics.pairs(state.policy(), "skipped", n);
+            LOG.warnf("%s: skipped a batch (%s), never applied; pairs %s", state.policy(), result.skipReason(),
                     result.pairIds());
         }
     }
@@ -203,15 +192,13 @@ public final class TrainingSession implements AutoCloseable {
     private CheckpointMetadata write(PolicyState state) throws IOException {
         Instant now = Instant.now();
         // Versions come from the store, not memory: a previous owner of the policy may have written newer ones.
-        long version = Math.max(state.version, store.newest(state.policy).orElse(0)) + 1;
-        CheckpointMetadata written = store.write(state.adapter, CheckpointMetadata.draft(state.policy, version,
-                state.version, base.fingerprint(), state.pairsTrained, state.lastMetrics, now,
-                state.pendingCoverage().toAttributes()));
+        long version = Math.max(state.version(), store.newest(state.policy()).orElse(0)) + 1;
+        CheckpointMetadata written = store.write(state.adapter(), state.draft(version, base.fingerprint(), now));
         state.checkpointed(version, now);
-        store.prune(state.policy, settings.keep());
-        metrics.checkpointed(state.policy, now);
-        LOG.infof("%s v%d written: %d pairs in total, loss %s", state.policy, version, state.pairsTrained,
-                state.lastMetrics.get("loss"));
+        store.prune(state.policy(), settings.keep());
+        metrics.checkpointed(state.policy(), now);
+        LOG.infof("%s v%d written: %d pairs in total, loss %s", state.policy(), version, state.pairsTrained(),
+                state.lastMetrics().get("loss"));
         return written;
     }
 
@@ -231,7 +218,7 @@ public final class TrainingSession implements AutoCloseable {
         if (newest.isEmpty()) {
             LoraAdapter fresh = LoraAdapter.create(base.model(), settings.lora(), policy.hashCode(), base.manager());
             return new PolicyState(policy, fresh, new DpoTrainer(base.model(), fresh, settings.train()), 0, 0,
-                    Instant.now(), new CheckpointCoverage(Map.of(), Map.of(), List.of(), List.of(), null),
+                    Instant.now(), CheckpointCoverage.none(),
                     settings.dedupeWindow());
         }
         CheckpointMetadata meta = store.metadata(policy, newest.getAsLong());

@@ -1,19 +1,23 @@
-package io.livedpo.trainer.service;
+package io.livedpo.trainer.messaging;
 
 import io.grpc.Status;
 import io.livedpo.events.CheckpointAnnouncement;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
-import io.livedpo.proto.CheckpointHeader;
+import io.livedpo.proto.Outcome;
 import io.livedpo.proto.PushCheckpointResponse;
-import io.livedpo.trainer.grpc.CheckpointHeaders;
 import io.livedpo.trainer.grpc.PushTargets;
 import io.livedpo.trainer.grpc.ReplicaPusher;
-import io.livedpo.trainer.messaging.Announcer;
+import io.livedpo.trainer.service.CheckpointCoverage;
+import io.livedpo.trainer.service.CheckpointSink;
+import io.livedpo.trainer.service.CheckpointStore;
+import io.livedpo.trainer.service.PackedCheckpoint;
+import io.livedpo.trainer.service.TrainerMetrics;
+import io.livedpo.transfer.ArchiveHeader;
+import io.livedpo.transfer.ArchiveSignature;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +33,7 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
     private static final Logger LOG = Logger.getLogger(CheckpointPublisher.class);
 
     private final CheckpointStore store;
-    private final ArchiveSigner signer;
+    private final ArchiveSignature signer;
     private final Announcer announcer;
     private final ReplicaPusher pusher;
     private final PushTargets targets;
@@ -42,7 +46,7 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
         return t;
     });
 
-    public CheckpointPublisher(CheckpointStore store, ArchiveSigner signer, Announcer announcer, ReplicaPusher pusher,
+    public CheckpointPublisher(CheckpointStore store, ArchiveSignature signer, Announcer announcer, ReplicaPusher pusher,
                                PushTargets targets, TrainerMetrics metrics, String locationPrefix) {
         this.store = store;
         this.signer = signer;
@@ -72,12 +76,12 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
 
     private void publishNow(CheckpointMetadata meta, double kl) throws IOException {
         PackedCheckpoint packed = store.pack(meta.policy(), meta.version());
+        ArchiveHeader header = packed.header(signer);
         Instant feedback = CheckpointCoverage.fromAttributes(meta.attributes()).newestFeedbackAt();
         announcer.announce(new CheckpointAnnouncement(CheckpointAnnouncement.SCHEMA, meta.policy(), meta.version(),
-                meta.parentVersion(), meta.baseModel(), packed.sha256(), packed.bytes().length,
+                meta.parentVersion(), meta.baseModel(), header.sha256(), header.sizeBytes(),
                 locationPrefix + "/" + meta.policy() + "/" + meta.version(), meta.pairsTrained(), withKl(meta, kl),
                 meta.createdAt(), feedback));
-        CheckpointHeader header = CheckpointHeaders.of(packed, signer.sign(packed.bytes()), true);
         List<CompletableFuture<?>> pushes = targets.resolve().stream()
                 .<CompletableFuture<?>>map(target -> pusher.push(target, header, packed.bytes())
                         .whenComplete((response, error) -> outcome(target, meta, feedback, response, error)))
@@ -96,9 +100,8 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
                     error.getMessage());
             return;
         }
-        // Serving answers "activated"/"loaded"; the proto documents "ACTIVATED"/"STAGED": accept either spelling.
-        String outcome = response.getOutcome().toLowerCase(Locale.ROOT);
-        boolean active = outcome.equals("activated") && response.getActiveVersion() == meta.version();
+        Outcome outcome = response.getOutcome();
+        boolean active = outcome == Outcome.ACTIVATED && response.getActiveVersion() == meta.version();
         metrics.push(target, active ? "activated" : "staged");
         if (active && feedback != null) {
             metrics.feedbackToServing(Duration.between(feedback, Instant.now()));

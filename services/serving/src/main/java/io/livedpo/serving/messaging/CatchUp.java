@@ -6,29 +6,27 @@ import io.grpc.ManagedChannelBuilder;
 import io.livedpo.events.CheckpointAnnouncement;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.Topics;
-import io.livedpo.proto.CheckpointHeader;
 import io.livedpo.proto.CheckpointStoreGrpc;
 import io.livedpo.proto.FetchRequest;
-import io.livedpo.proto.FetchResponse;
 import io.livedpo.serving.config.ServingConfig;
 import io.livedpo.serving.service.CheckpointInstaller;
-import io.livedpo.serving.service.CheckpointRejectedException;
-import io.livedpo.serving.service.IncomingCheckpoint;
 import io.livedpo.serving.service.PolicyRegistry;
+import io.livedpo.transfer.ArchiveAssembly;
+import io.livedpo.transfer.ArchiveFrames;
+import io.livedpo.transfer.CheckpointRejectedException;
+import io.livedpo.transfer.ControlToken;
+import io.livedpo.transfer.ReceivedArchive;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,11 +45,13 @@ import org.jboss.logging.Logger;
  * as a push. That covers a replica that starts after the trainer published, and one that missed a push.
  */
 @ApplicationScoped
-public class AnnouncementFollower {
+public class CatchUp {
 
-    private static final Logger LOG = Logger.getLogger(AnnouncementFollower.class);
+    private static final Logger LOG = Logger.getLogger(CatchUp.class);
 
     private final ServingConfig.CatchUp config;
+    /** The control-plane token: the store serves archives only to replicas that hold it. */
+    private final Optional<String> token;
     private final PolicyRegistry registry;
     private final CheckpointInstaller installer;
     private final String bootstrapServers;
@@ -59,9 +59,10 @@ public class AnnouncementFollower {
     private volatile boolean running;
     private Thread thread;
 
-    public AnnouncementFollower(ServingConfig config, PolicyRegistry registry, CheckpointInstaller installer,
+    public CatchUp(ServingConfig config, PolicyRegistry registry, CheckpointInstaller installer,
                                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.config = config.catchUp();
+        this.token = config.control().token();
         this.registry = registry;
         this.installer = installer;
         this.bootstrapServers = bootstrapServers;
@@ -147,31 +148,13 @@ public class AnnouncementFollower {
     }
 
     private void install(ManagedChannel channel, CheckpointAnnouncement a) throws IOException {
-        Path file = Files.createTempFile("livedpo-fetch-", ".tar");
-        try {
-            CheckpointHeader header = null;
-            Iterator<FetchResponse> stream = CheckpointStoreGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .fetch(FetchRequest.newBuilder().setPolicy(a.policy()).setVersion(a.version()).build());
-            try (OutputStream out = Files.newOutputStream(file)) {
-                while (stream.hasNext()) {
-                    FetchResponse r = stream.next();
-                    if (r.hasHeader()) {
-                        header = r.getHeader();
-                    } else {
-                        r.getChunk().writeTo(out);
-                    }
-                }
-            }
-            if (header == null) {
-                throw new CheckpointRejectedException("header", "the store sent no header");
-            }
-            installer.install(new IncomingCheckpoint(header.getPolicy(), header.getVersion(), header.getParentVersion(),
-                    header.getBaseModel(), header.getSha256(), header.getSizeBytes(),
-                    header.getSignature().toByteArray(), true), file);
+        CheckpointStoreGrpc.CheckpointStoreBlockingStub store = CheckpointStoreGrpc.newBlockingStub(channel)
+                .withInterceptors(ControlToken.attach(token)).withDeadlineAfter(60, TimeUnit.SECONDS);
+        try (ArchiveAssembly assembly = installer.assembly();
+             ReceivedArchive archive = ArchiveFrames.receive(store.fetch(FetchRequest.newBuilder()
+                     .setPolicy(a.policy()).setVersion(a.version()).build()), assembly)) {
+            installer.install(archive);
             LOG.infof("caught up: %s@%d fetched from the checkpoint store", a.policy(), a.version());
-        } finally {
-            Files.deleteIfExists(file);
         }
     }
 

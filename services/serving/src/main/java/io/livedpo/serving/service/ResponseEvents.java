@@ -1,0 +1,28 @@
+package io.livedpo.serving.service;
+
+import io.livedpo.events.ChatMessage;
+import io.livedpo.events.PromptHash;
+import io.livedpo.events.ResponseEvent;
+import io.livedpo.events.Sampling;
+import io.livedpo.policy.generate.SamplingParams;
+import java.time.Instant;
+import java.util.List;
+
+/** Maps a finished chat to the response events feedback joins votes with: one per choice. */
+final class ResponseEvents {
+
+    private ResponseEvents() {
+    }
+
+    static List<ResponseEvent> of(ChatPlan plan, ChatResult result, Instant at) {
+        List<ChatMessage> messages = plan.messages().stream().map(m -> new ChatMessage(m.role(), m.content()))
+                .toList();
+        String promptHash = PromptHash.of(result.policy(), messages);
+        return result.choices().stream().map(c -> {
+            SamplingParams s = plan.params().get(c.index());
+            return new ResponseEvent(ResponseEvent.SCHEMA, c.responseId(), result.id(), result.policy(),
+                    result.version(), messages, c.text(), new Sampling((double) s.temperature(), (double) s.topP(),
+                    s.maxTokens(), s.seed()), promptHash, at);
+        }).toList();
+    }
+}

@@ -1,0 +1,137 @@
+package io.livedpo.trainer.wiring;
+
+import io.livedpo.policy.PolicyModel;
+import io.livedpo.trainer.config.TrainerConfig;
+import io.livedpo.trainer.grpc.PushTargets;
+import io.livedpo.trainer.grpc.ReplicaPusher;
+import io.livedpo.trainer.messaging.Announcer;
+import io.livedpo.trainer.messaging.CheckpointPublisher;
+import io.livedpo.trainer.messaging.ConsumerSettings;
+import io.livedpo.trainer.messaging.DeadLetters;
+import io.livedpo.trainer.messaging.PairConsumer;
+import io.livedpo.trainer.service.CheckpointStore;
+import io.livedpo.trainer.service.KlGuard;
+import io.livedpo.trainer.service.KlSettings;
+import io.livedpo.trainer.service.TrainerMetrics;
+import io.livedpo.trainer.service.TrainingSession;
+import io.livedpo.trainer.service.TrainingSettings;
+import io.livedpo.transfer.ArchiveSignature;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The trainer's object graph as CDI producers: the classes themselves stay plain Java (tests build them by hand), the
+ * container builds each once and closes what holds resources. The order that matters at shutdown (the consumer's
+ * final checkpoint before anything it publishes through closes) is {@link TrainerLoop}'s.
+ */
+@ApplicationScoped
+public class TrainerBeans {
+
+    private static final Logger LOG = Logger.getLogger(TrainerBeans.class);
+
+    @Produces
+    @Singleton
+    PolicyModel base(TrainerConfig config) throws IOException {
+        if (config.device() == TrainerConfig.Device.GPU) {
+            throw new IllegalStateException("livedpo.trainer.device=gpu: this build ships DJL's CPU natives only; "
+                    + "use cpu or auto");
+        }
+        LOG.infof("training on the CPU (device=%s)", config.device());
+        return PolicyModel.open(config.modelDir());
+    }
+
+    void close(@Disposes PolicyModel base) {
+        base.close();
+    }
+
+    @Produces
+    @Singleton
+    CheckpointStore store(TrainerConfig config) {
+        return new CheckpointStore(config.storeDir());
+    }
+
+    @Produces
+    @Singleton
+    ArchiveSignature signer(TrainerConfig config) {
+        return new ArchiveSignature(config.publish().signingKey());
+    }
+
+    @Produces
+    @Singleton
+    TrainerMetrics metrics(MeterRegistry meters) {
+        return new TrainerMetrics(meters);
+    }
+
+    @Produces
+    @Singleton
+    Announcer announcer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        return new Announcer(bootstrapServers);
+    }
+
+    void close(@Disposes Announcer announcer) {
+        announcer.close();
+    }
+
+    @Produces
+    @Singleton
+    ReplicaPusher pusher(TrainerConfig config) {
+        TrainerConfig.Publish p = config.publish();
+        return new ReplicaPusher(p.token(), p.maxAttempts(), p.initialBackoff(), p.timeout());
+    }
+
+    void close(@Disposes ReplicaPusher pusher) {
+        pusher.close();
+    }
+
+    @Produces
+    @Singleton
+    CheckpointPublisher publisher(TrainerConfig config, CheckpointStore store, ArchiveSignature signer,
+                                  Announcer announcer, ReplicaPusher pusher, TrainerMetrics metrics) {
+        TrainerConfig.Publish p = config.publish();
+        return new CheckpointPublisher(store, signer, announcer, pusher,
+                new PushTargets(p.targets().orElse(List.of()), p.dnsName(), p.dnsPort()), metrics,
+                p.locationPrefix());
+    }
+
+    void close(@Disposes CheckpointPublisher publisher) throws InterruptedException {
+        publisher.close();
+    }
+
+    @Produces
+    @Singleton
+    TrainingSession session(TrainerConfig config, PolicyModel base, CheckpointStore store,
+                            CheckpointPublisher publisher, TrainerMetrics metrics) {
+        return new TrainingSession(base, store, TrainingSettings.from(config),
+                new KlGuard(base, KlSettings.from(config)), publisher, metrics);
+    }
+
+    void close(@Disposes TrainingSession session) {
+        session.close();
+    }
+
+    @Produces
+    @Singleton
+    DeadLetters deadLetters(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        return new DeadLetters(bootstrapServers);
+    }
+
+    void close(@Disposes DeadLetters deadLetters) {
+        deadLetters.close();
+    }
+
+    @Produces
+    @Singleton
+    PairConsumer consumer(TrainerConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                          TrainingSession session, DeadLetters deadLetters, TrainerMetrics metrics) {
+        return new PairConsumer(new ConsumerSettings(bootstrap, config.pairsTopic(), config.groupId(),
+                Duration.ofMillis(100), config.checkpoint().every()), session, deadLetters, metrics);
+    }
+}
