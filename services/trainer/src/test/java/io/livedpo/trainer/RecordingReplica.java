@@ -10,7 +10,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.livedpo.policy.io.Sha256;
+import io.livedpo.common.Sha256;
 import io.livedpo.proto.CheckpointHeader;
 import io.livedpo.proto.ModelControlGrpc;
 import io.livedpo.proto.PushCheckpointRequest;

@@ -232,8 +232,8 @@ public class ChatService {
     }
 
     private void publish(Prepared p, ChatResult result) {
-        List<io.livedpo.events.ChatMessage> messages = p.messages.stream()
-                .map(m -> new io.livedpo.events.ChatMessage(m.role(), m.content())).toList();
+        List<io.livedpo.events.PromptMessage> messages = p.messages.stream()
+                .map(m -> new io.livedpo.events.PromptMessage(m.role(), m.content())).toList();
         String promptHash = PromptHash.of(result.policy(), messages);
         Instant now = Instant.now();
         for (ChatResult.Choice c : result.choices()) {

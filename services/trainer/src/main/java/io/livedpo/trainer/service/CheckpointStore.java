@@ -3,7 +3,7 @@ package io.livedpo.trainer.service;
 import io.livedpo.policy.checkpoint.AdapterCheckpoint;
 import io.livedpo.policy.checkpoint.CheckpointArchive;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
-import io.livedpo.policy.io.Sha256;
+import io.livedpo.common.Sha256;
 import io.livedpo.policy.lora.LoraAdapter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
