@@ -2,6 +2,7 @@ package io.livedpo.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.livedpo.policy.train.LmStepResult;
+import io.livedpo.policy.train.PretrainDefaults;
 import io.livedpo.policy.train.PretrainRecipe;
 import io.livedpo.policy.train.Pretraining;
 import java.io.IOException;
@@ -35,40 +36,40 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "new model directory")
     Path out;
 
-    @Option(names = "--vocab-size", defaultValue = "1024", paramLabel = "V", description = "BPE tokens incl. EOS")
+    @Option(names = "--vocab-size", defaultValue = PretrainDefaults.VOCAB_SIZE, paramLabel = "V", description = "BPE tokens incl. EOS")
     int vocabSize;
 
-    @Option(names = "--layers", defaultValue = "4", paramLabel = "L")
+    @Option(names = "--layers", defaultValue = PretrainDefaults.LAYERS, paramLabel = "L")
     int layers;
 
-    @Option(names = "--embd", defaultValue = "128", paramLabel = "C")
+    @Option(names = "--embd", defaultValue = PretrainDefaults.EMBED_DIM, paramLabel = "C")
     int embd;
 
-    @Option(names = "--heads", defaultValue = "4", paramLabel = "H")
+    @Option(names = "--heads", defaultValue = PretrainDefaults.HEADS, paramLabel = "H")
     int heads;
 
-    @Option(names = "--context", defaultValue = "128", paramLabel = "T", description = "positions = window length")
+    @Option(names = "--context", defaultValue = PretrainDefaults.CONTEXT_LENGTH, paramLabel = "T", description = "positions = window length")
     int context;
 
-    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "B", description = "windows per step")
+    @Option(names = "--batch-size", defaultValue = PretrainDefaults.BATCH_SIZE, paramLabel = "B", description = "windows per step")
     int batchSize;
 
-    @Option(names = "--steps", defaultValue = "1000", paramLabel = "N", description = "optimizer steps")
+    @Option(names = "--steps", defaultValue = PretrainDefaults.STEPS, paramLabel = "N", description = "optimizer steps")
     long steps;
 
-    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "peak; cosine decay to LR/10")
+    @Option(names = "--lr", defaultValue = PretrainDefaults.LEARNING_RATE, paramLabel = "LR", description = "peak; cosine decay to LR/10")
     float lr;
 
-    @Option(names = "--warmup", defaultValue = "50", paramLabel = "N", description = "warm-up steps (at most --steps)")
+    @Option(names = "--warmup", defaultValue = PretrainDefaults.WARMUP_STEPS, paramLabel = "N", description = "warm-up steps (at most --steps)")
     long warmup;
 
-    @Option(names = "--weight-decay", defaultValue = "0.1", paramLabel = "WD", description = "on matrices only")
+    @Option(names = "--weight-decay", defaultValue = PretrainDefaults.WEIGHT_DECAY, paramLabel = "WD", description = "on matrices only")
     double weightDecay;
 
-    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "N")
+    @Option(names = "--max-grad-norm", defaultValue = PretrainDefaults.MAX_GRAD_NORM, paramLabel = "N")
     float maxGradNorm;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "weight init and document order")
+    @Option(names = "--seed", defaultValue = PretrainDefaults.SEED, paramLabel = "S", description = "weight init and document order")
     long seed;
 
     @Option(names = "--metrics", paramLabel = "F.jsonl", description = "one JSON line per optimizer step")

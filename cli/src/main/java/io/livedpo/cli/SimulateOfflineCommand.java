@@ -2,13 +2,12 @@ package io.livedpo.cli;
 
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.policy.dpo.DpoConfig;
-import io.livedpo.policy.dpo.DpoLossType;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.lora.LoraConfig;
-import io.livedpo.policy.optim.AdamWConfig;
 import io.livedpo.policy.train.DpoTrainer;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.policy.train.TrainConfig;
+import io.livedpo.policy.train.TrainDefaults;
 import io.livedpo.simulator.Prompt;
 import io.livedpo.simulator.PromptGenerator;
 import java.io.PrintWriter;
@@ -39,7 +38,7 @@ final class SimulateOfflineCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR")
     Path model;
 
-    @Option(names = "--beta", defaultValue = "0.1", split = ",", paramLabel = "B", description = "one run per beta")
+    @Option(names = "--beta", defaultValue = TrainDefaults.BETA, split = ",", paramLabel = "B", description = "one run per beta")
     List<Double> betas;
 
     @Option(names = "--pairs", defaultValue = "512", paramLabel = "N", description = "pairs sampled per round")
@@ -57,11 +56,11 @@ final class SimulateOfflineCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "2e-3", paramLabel = "LR")
     float lr;
 
-    @Option(names = "--sft-weight", defaultValue = "1.0", paramLabel = "W",
+    @Option(names = "--sft-weight", defaultValue = TrainDefaults.ON_POLICY_SFT_WEIGHT, paramLabel = "W",
             description = "RPO: weight of the chosen answers' NLL, keeps their likelihood from falling")
     double sftWeight;
 
-    @Option(names = "--lora-rank", defaultValue = "8", paramLabel = "R")
+    @Option(names = "--lora-rank", defaultValue = TrainDefaults.LORA_RANK, paramLabel = "R")
     int loraRank;
 
     @Option(names = "--eval", defaultValue = "500", paramLabel = "N", description = "fresh prompts per evaluation")
@@ -92,8 +91,9 @@ final class SimulateOfflineCommand implements Callable<Integer> {
             OfflineSimulation.Evaluation before = sim.evaluate(fresh, null, seed + 17);
             for (double beta : betas) {
                 long start = System.nanoTime();
-                TrainConfig config = new TrainConfig(new DpoConfig(DpoLossType.SIGMOID, beta, 0, sftWeight), lr, 10, 1.0f,
-                        AdamWConfig.defaults());
+                TrainConfig d = TrainConfig.defaults();
+                TrainConfig config = new TrainConfig(new DpoConfig(d.dpo().lossType(), beta, d.dpo().labelSmoothing(),
+                        sftWeight), lr, d.warmupSteps(), d.maxGradNorm(), d.adamw());
                 try (LoraAdapter adapter = LoraAdapter.create(base.model(),
                         new LoraConfig(loraRank, 2f * loraRank, LoraConfig.GPT2_TARGETS), seed, base.manager())) {
                     DpoTrainer trainer = new DpoTrainer(base.model(), adapter, config);

@@ -13,6 +13,7 @@ import io.livedpo.policy.train.PreferenceEncoder;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.policy.train.StepResult;
 import io.livedpo.policy.train.TrainConfig;
+import io.livedpo.policy.train.TrainDefaults;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -54,31 +55,31 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--policy", defaultValue = "default", description = "policy name recorded in the checkpoint")
     String policy;
 
-    @Option(names = "--loss", defaultValue = "sigmoid", paramLabel = "sigmoid|ipo|hinge|robust")
+    @Option(names = "--loss", defaultValue = TrainDefaults.LOSS, paramLabel = "sigmoid|ipo|hinge|robust")
     String loss;
 
-    @Option(names = "--beta", defaultValue = "0.1", paramLabel = "B")
+    @Option(names = "--beta", defaultValue = TrainDefaults.BETA, paramLabel = "B")
     double beta;
 
-    @Option(names = "--label-smoothing", defaultValue = "0", paramLabel = "E")
+    @Option(names = "--label-smoothing", defaultValue = TrainDefaults.LABEL_SMOOTHING, paramLabel = "E")
     double labelSmoothing;
 
-    @Option(names = "--sft-weight", defaultValue = "0", paramLabel = "W", description = "RPO: weight of the chosen NLL")
+    @Option(names = "--sft-weight", defaultValue = TrainDefaults.SFT_WEIGHT, paramLabel = "W", description = "RPO: weight of the chosen NLL")
     double sftWeight;
 
-    @Option(names = "--lr", defaultValue = "5e-4", paramLabel = "LR")
+    @Option(names = "--lr", defaultValue = TrainDefaults.LEARNING_RATE, paramLabel = "LR")
     float lr;
 
-    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "warm-up steps")
+    @Option(names = "--warmup", defaultValue = TrainDefaults.WARMUP_STEPS, paramLabel = "N", description = "warm-up steps")
     long warmup;
 
-    @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "N")
+    @Option(names = "--max-grad-norm", defaultValue = TrainDefaults.MAX_GRAD_NORM, paramLabel = "N")
     float maxGradNorm;
 
-    @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "WD")
+    @Option(names = "--weight-decay", defaultValue = TrainDefaults.WEIGHT_DECAY, paramLabel = "WD")
     double weightDecay;
 
-    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "pairs per optimizer step")
+    @Option(names = "--batch-size", defaultValue = TrainDefaults.BATCH_SIZE, paramLabel = "N", description = "pairs per optimizer step")
     int batchSize;
 
     @ArgGroup(exclusive = true)
@@ -92,10 +93,10 @@ final class TrainCommand implements Callable<Integer> {
         Integer epochs;
     }
 
-    @Option(names = "--lora-rank", defaultValue = "8", paramLabel = "R", description = "for a new adapter")
+    @Option(names = "--lora-rank", defaultValue = TrainDefaults.LORA_RANK, paramLabel = "R", description = "for a new adapter")
     int loraRank;
 
-    @Option(names = "--lora-alpha", defaultValue = "16", paramLabel = "A", description = "for a new adapter")
+    @Option(names = "--lora-alpha", defaultValue = TrainDefaults.LORA_ALPHA, paramLabel = "A", description = "for a new adapter")
     float loraAlpha;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "adapter init and pair order")

@@ -3,7 +3,7 @@ package io.livedpo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.livedpo.policy.io.Sha256;
+import io.livedpo.common.Sha256;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

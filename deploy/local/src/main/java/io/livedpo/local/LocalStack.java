@@ -17,10 +17,10 @@ import java.util.Map;
 public final class LocalStack implements AutoCloseable {
 
     private final StackSettings settings;
-    private final KafkaBroker broker;
+    private final BrokerProcess broker;
     private final List<ServiceProcess> services;
 
-    private LocalStack(StackSettings settings, KafkaBroker broker, List<ServiceProcess> services) {
+    private LocalStack(StackSettings settings, BrokerProcess broker, List<ServiceProcess> services) {
         this.settings = settings;
         this.broker = broker;
         this.services = services;
@@ -38,7 +38,7 @@ public final class LocalStack implements AutoCloseable {
         }
         settings.ports().requireFree();
         Files.createDirectories(settings.dataDir());
-        KafkaBroker broker = KafkaBroker.start(settings.kafkaLib(), settings.dataDir(), settings.ports().kafka(),
+        BrokerProcess broker = BrokerProcess.start(settings.kafkaLib(), settings.dataDir(), settings.ports().kafka(),
                 settings.ports().controller());
         LocalStack stack = new LocalStack(settings, broker, new ArrayList<>());
         try {

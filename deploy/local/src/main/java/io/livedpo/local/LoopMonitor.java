@@ -36,7 +36,7 @@ public final class LoopMonitor implements AutoCloseable {
     /** Version → announcement, KL resolved; version 0 (the base) has none. */
     private final Map<Long, Announced> announced = new TreeMap<>();
     private final List<VersionRow> emitted = new ArrayList<>();
-    private final AnnouncementFollower follower;
+    private final CheckpointWatcher follower;
 
     private record Announced(CheckpointAnnouncement announcement, double kl) {
     }
@@ -48,7 +48,7 @@ public final class LoopMonitor implements AutoCloseable {
         this.curveDir = curveDir;
         this.trainerUrl = trainerUrl;
         this.onRow = onRow;
-        this.follower = new AnnouncementFollower(bootstrapServers, this::announced);
+        this.follower = new CheckpointWatcher(bootstrapServers, this::announced);
     }
 
     private void announced(CheckpointAnnouncement a) {

@@ -39,7 +39,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     void awaitReady(Duration timeout) {
-        Await.until(service.displayName() + " ready at " + readyUri(), timeout, this::ready, jvm::deathNotice);
+        Poll.until(service.displayName() + " ready at " + readyUri(), timeout, this::ready, jvm::deathNotice);
     }
 
     private URI readyUri() {

@@ -68,7 +68,7 @@ class EndToEndIT {
                     20, 6, 0.5, 32, 8, 11L);
             try (UserTraffic users = new UserTraffic(traffic, ledger)) {
                 users.start();
-                Await.until("thumbs-up rate " + REQUIRED_RISE * 100 + " points over the base within " + MAX_PAIRS
+                Poll.until("thumbs-up rate " + REQUIRED_RISE * 100 + " points over the base within " + MAX_PAIRS
                         + " pairs", LEARNING_DEADLINE, () -> improved(monitor.snapshot()),
                         () -> overPairBudget(monitor.snapshot()));
             } finally {
@@ -82,7 +82,7 @@ class EndToEndIT {
             // Versions must reach serving by the trainer's push, not only by serving's catch-up from announcements.
             assertTrue(activatedPushes(settings.trainerUrl()) >= 1, "no checkpoint push was activated by serving");
             long accepted = ledger.acceptedThumbs() + ledger.acceptedChoices();
-            Await.until("feedback accounts for all " + accepted + " accepted votes", Duration.ofSeconds(60),
+            Poll.until("feedback accounts for all " + accepted + " accepted votes", Duration.ofSeconds(60),
                     () -> LocalStackIT.accounted(settings.feedbackUrl()) == accepted, () -> null);
             assertEquals(accepted, LocalStackIT.accounted(settings.feedbackUrl()));
         }

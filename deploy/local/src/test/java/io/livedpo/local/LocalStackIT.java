@@ -45,14 +45,14 @@ class LocalStackIT {
                     5, 10, 0.3, 8, 4, 7L);
             try (UserTraffic users = new UserTraffic(traffic, ledger)) {
                 users.start();
-                Await.until("40 accepted votes", Duration.ofSeconds(90),
+                Poll.until("40 accepted votes", Duration.ofSeconds(90),
                         () -> ledger.acceptedThumbs() + ledger.acceptedChoices() >= 40, () -> null);
             }
             assertEquals(0, ledger.chatFailures(), "chat requests failed");
             assertTrue(ledger.tally(0).votes() > 0, "thumbs votes are tagged with the base version");
             long accepted = ledger.acceptedThumbs() + ledger.acceptedChoices();
             // Every accepted vote is accounted for: joined with its response (paired or pending) or unmatched.
-            Await.until("feedback accounts for " + accepted + " votes", Duration.ofSeconds(60),
+            Poll.until("feedback accounts for " + accepted + " votes", Duration.ofSeconds(60),
                     () -> accounted(settings.feedbackUrl()) == accepted, () -> null);
         }
         assertTrue(Ports.isFree(ports.kafka()) && Ports.isFree(ports.serving()) && Ports.isFree(ports.feedback()),

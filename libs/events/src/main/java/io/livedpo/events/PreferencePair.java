@@ -1,6 +1,7 @@
 package io.livedpo.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.livedpo.common.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -11,7 +12,7 @@ public record PreferencePair(
         int schema,
         String pairId,
         String policy,
-        List<ChatMessage> prompt,
+        List<PromptMessage> prompt,
         String chosen,
         String rejected,
         String chosenResponseId,

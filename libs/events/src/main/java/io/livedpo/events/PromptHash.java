@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.livedpo.common.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -17,12 +18,12 @@ public final class PromptHash {
     private PromptHash() {
     }
 
-    public static String of(String policy, List<ChatMessage> messages) {
+    public static String of(String policy, List<PromptMessage> messages) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         ObjectNode canonical = nodes.objectNode();
         canonical.put("policy", policy);
         ArrayNode array = canonical.putArray("messages");
-        for (ChatMessage message : messages) {
+        for (PromptMessage message : messages) {
             array.addObject().put("role", message.role()).put("content", message.content());
         }
         try {

@@ -12,7 +12,7 @@ public record ResponseEvent(
         String conversationId,
         String policy,
         long modelVersion,
-        List<ChatMessage> messages,
+        List<PromptMessage> messages,
         String completion,
         Sampling sampling,
         String promptHash,

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class EventJsonTest {
 
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05.123Z");
-    private static final List<ChatMessage> PROMPT = List.of(new ChatMessage("user", "Say hi"));
+    private static final List<PromptMessage> PROMPT = List.of(new PromptMessage("user", "Say hi"));
 
     private static <T> T roundTrip(T value, Class<T> type) {
         JsonSerde<T> serde = JsonSerde.of(type);
@@ -100,10 +100,10 @@ class EventJsonTest {
         String hash = PromptHash.of("default", PROMPT);
 
         assertEquals(64, hash.length());
-        assertEquals(hash, PromptHash.of("default", List.of(new ChatMessage("user", "Say hi"))));
+        assertEquals(hash, PromptHash.of("default", List.of(new PromptMessage("user", "Say hi"))));
         assertNotEquals(hash, PromptHash.of("other", PROMPT));
-        assertNotEquals(hash, PromptHash.of("default", List.of(new ChatMessage("system", "Say hi"))));
-        assertNotEquals(hash, PromptHash.of("default", List.of(new ChatMessage("user", "Say hi!"))));
+        assertNotEquals(hash, PromptHash.of("default", List.of(new PromptMessage("system", "Say hi"))));
+        assertNotEquals(hash, PromptHash.of("default", List.of(new PromptMessage("user", "Say hi!"))));
     }
 
     @Test

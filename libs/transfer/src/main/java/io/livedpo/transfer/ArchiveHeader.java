@@ -2,7 +2,7 @@ package io.livedpo.transfer;
 
 import com.google.protobuf.ByteString;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
-import io.livedpo.policy.io.Sha256;
+import io.livedpo.common.Sha256;
 import io.livedpo.proto.CheckpointHeader;
 
 /**

@@ -1,6 +1,6 @@
 package io.livedpo.transfer;
 
-import io.livedpo.policy.io.Sha256;
+import io.livedpo.common.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,12 +3,12 @@ package io.livedpo.feedback;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.livedpo.events.ChatMessage;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.PairSource;
 import io.livedpo.events.PreferencePair;
 import io.livedpo.events.PromptHash;
+import io.livedpo.events.PromptMessage;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Topics;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
@@ -42,7 +42,7 @@ class PairsEndToEndTest {
         Awaitility.await("ready").atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> given().when().get("/q/health/ready").then().statusCode(200));
         String run = UUID.randomUUID().toString();
-        List<ChatMessage> prompt = List.of(new ChatMessage("user", "end to end " + run));
+        List<PromptMessage> prompt = List.of(new PromptMessage("user", "end to end " + run));
         try (KafkaProducer<String, ResponseEvent> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new JsonSerializer<>())) {

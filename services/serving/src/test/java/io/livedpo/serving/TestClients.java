@@ -10,7 +10,7 @@ import io.livedpo.policy.checkpoint.AdapterCheckpoint;
 import io.livedpo.policy.checkpoint.CheckpointArchive;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.policy.checkpoint.ModelFingerprint;
-import io.livedpo.policy.io.Sha256;
+import io.livedpo.common.Sha256;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.lora.LoraConfig;
 import io.livedpo.policy.model.Gpt2Model;

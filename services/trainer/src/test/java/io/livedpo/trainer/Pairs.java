@@ -1,6 +1,6 @@
 package io.livedpo.trainer;
 
-import io.livedpo.events.ChatMessage;
+import io.livedpo.events.PromptMessage;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.PairSource;
@@ -41,7 +41,7 @@ final class Pairs {
         String a = "resp-" + policy + "-" + i + "-a";
         String b = "resp-" + policy + "-" + i + "-b";
         return new PreferencePair(PreferencePair.SCHEMA, PreferencePair.idOf(a, b), policy,
-                List.of(new ChatMessage("user", d[0])), d[1], d[2], a, b, 0, 0, PairSource.PAIRWISE, feedbackAt,
+                List.of(new PromptMessage("user", d[0])), d[1], d[2], a, b, 0, 0, PairSource.PAIRWISE, feedbackAt,
                 feedbackAt);
     }
 

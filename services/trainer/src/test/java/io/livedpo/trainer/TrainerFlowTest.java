@@ -17,7 +17,7 @@ import io.livedpo.events.PreferencePair;
 import io.livedpo.events.Topics;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.policy.checkpoint.ModelFingerprint;
-import io.livedpo.policy.io.Sha256;
+import io.livedpo.common.Sha256;
 import io.livedpo.proto.CheckpointHeader;
 import io.livedpo.proto.CheckpointStoreGrpc;
 import io.livedpo.proto.FetchRequest;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedpo.policy.io.AtomicFiles;
 import io.livedpo.policy.io.Safetensors;
-import io.livedpo.policy.io.Sha256;
+import io.livedpo.common.Sha256;
 import io.livedpo.policy.lora.LoraConfig;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

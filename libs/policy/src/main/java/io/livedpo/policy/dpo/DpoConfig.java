@@ -1,5 +1,6 @@
 package io.livedpo.policy.dpo;
 
+import io.livedpo.policy.train.TrainDefaults;
 import java.util.Objects;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Objects;
  */
 public record DpoConfig(DpoLossType lossType, double beta, double labelSmoothing, double sftWeight) {
 
-    public static final double DEFAULT_BETA = 0.1;
+    public static final double DEFAULT_BETA = Double.parseDouble(TrainDefaults.BETA);
 
     public DpoConfig {
         Objects.requireNonNull(lossType, "lossType");
@@ -28,12 +29,13 @@ public record DpoConfig(DpoLossType lossType, double beta, double labelSmoothing
         }
     }
 
-    /** The given loss with TRL's defaults: β = 0.1, no label smoothing, no SFT term. */
+    /** The given loss with {@link TrainDefaults}' (TRL's): β = 0.1, no label smoothing, no SFT term. */
     public static DpoConfig of(DpoLossType lossType) {
-        return new DpoConfig(lossType, DEFAULT_BETA, 0.0, 0.0);
+        return new DpoConfig(lossType, DEFAULT_BETA, Double.parseDouble(TrainDefaults.LABEL_SMOOTHING),
+                Double.parseDouble(TrainDefaults.SFT_WEIGHT));
     }
 
     public static DpoConfig defaults() {
-        return of(DpoLossType.SIGMOID);
+        return of(DpoLossType.parse(TrainDefaults.LOSS));
     }
 }

@@ -1,5 +1,6 @@
 package io.livedpo.policy.lora;
 
+import io.livedpo.policy.train.TrainDefaults;
 import java.util.List;
 
 /**
@@ -29,7 +30,8 @@ public record LoraConfig(int rank, float alpha, List<String> targetModules) {
     }
 
     public static LoraConfig defaults() {
-        return new LoraConfig(8, 16f, GPT2_TARGETS);
+        return new LoraConfig(Integer.parseInt(TrainDefaults.LORA_RANK), Float.parseFloat(TrainDefaults.LORA_ALPHA),
+                GPT2_TARGETS);
     }
 
     public float scaling() {

@@ -52,9 +52,14 @@ public record PretrainRecipe(int vocabSize, int layers, int embedDim, int heads,
         }
     }
 
-    /** A model of 4 layers, width 128, 4 heads, 128 positions and a 1,024-token vocabulary: about 1 M weights. */
+    /** {@link PretrainDefaults}: about 1 M weights. */
     public static PretrainRecipe defaults() {
-        return new PretrainRecipe(1024, 4, 128, 4, 128, 16, 1000, 1e-3f, 50, 0.1, 1.0f, 0L);
+        return new PretrainRecipe(Integer.parseInt(PretrainDefaults.VOCAB_SIZE), Integer.parseInt(PretrainDefaults.LAYERS),
+                Integer.parseInt(PretrainDefaults.EMBED_DIM), Integer.parseInt(PretrainDefaults.HEADS),
+                Integer.parseInt(PretrainDefaults.CONTEXT_LENGTH), Integer.parseInt(PretrainDefaults.BATCH_SIZE),
+                Long.parseLong(PretrainDefaults.STEPS), Float.parseFloat(PretrainDefaults.LEARNING_RATE),
+                Long.parseLong(PretrainDefaults.WARMUP_STEPS), Double.parseDouble(PretrainDefaults.WEIGHT_DECAY),
+                Float.parseFloat(PretrainDefaults.MAX_GRAD_NORM), Long.parseLong(PretrainDefaults.SEED));
     }
 
     /** The GPT-2 shape for a tokenizer of {@code vocab} tokens whose last is {@code <|endoftext|>} (BOS and EOS). */

@@ -1,6 +1,7 @@
 package io.livedpo.policy.train;
 
 import io.livedpo.policy.dpo.DpoConfig;
+import io.livedpo.policy.dpo.DpoLossType;
 import io.livedpo.policy.optim.AdamWConfig;
 
 /**
@@ -14,9 +15,13 @@ import io.livedpo.policy.optim.AdamWConfig;
  */
 public record TrainConfig(DpoConfig dpo, float learningRate, long warmupSteps, float maxGradNorm, AdamWConfig adamw) {
 
-    /** TRL's DPOConfig defaults, except the learning rate: LoRA wants a larger one than full fine-tuning. */
+    /** {@link TrainDefaults}: TRL's DPOConfig defaults, except the learning rate (LoRA wants a larger one). */
     public static TrainConfig defaults() {
-        return new TrainConfig(DpoConfig.defaults(), 5e-4f, 10, 1.0f, AdamWConfig.defaults());
+        DpoConfig dpo = new DpoConfig(DpoLossType.parse(TrainDefaults.LOSS), Double.parseDouble(TrainDefaults.BETA),
+                Double.parseDouble(TrainDefaults.LABEL_SMOOTHING), Double.parseDouble(TrainDefaults.SFT_WEIGHT));
+        return new TrainConfig(dpo, Float.parseFloat(TrainDefaults.LEARNING_RATE),
+                Long.parseLong(TrainDefaults.WARMUP_STEPS), Float.parseFloat(TrainDefaults.MAX_GRAD_NORM),
+                AdamWConfig.defaults().withWeightDecay(Double.parseDouble(TrainDefaults.WEIGHT_DECAY)));
     }
 
     public TrainConfig {

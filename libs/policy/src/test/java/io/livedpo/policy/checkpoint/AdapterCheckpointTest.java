@@ -13,7 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livedpo.policy.io.Safetensors;
-import io.livedpo.policy.io.Sha256;
+import io.livedpo.common.Sha256;
 import io.livedpo.policy.lora.LoraConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;

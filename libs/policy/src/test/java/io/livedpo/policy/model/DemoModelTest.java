@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedpo.policy.Fixtures;
-import io.livedpo.policy.io.Sha256;
+import io.livedpo.common.Sha256;
 import io.livedpo.policy.score.PromptCompletion;
 import io.livedpo.policy.score.ScoredCompletion;
 import io.livedpo.policy.score.Scorer;

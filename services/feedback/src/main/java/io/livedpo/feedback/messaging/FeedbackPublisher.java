@@ -4,6 +4,7 @@ import io.livedpo.events.FeedbackEvent;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.Topics;
 import io.livedpo.feedback.config.FeedbackConfig;
+import io.livedpo.feedback.service.FeedbackLog;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 @Startup
 @ApplicationScoped
-public class FeedbackPublisher {
+public class FeedbackPublisher implements FeedbackLog {
 
     private static final int LINGER_MS = 2;
 
@@ -45,7 +46,8 @@ public class FeedbackPublisher {
                 new StringSerializer(), new JsonSerializer<>());
     }
 
-    public CompletionStage<Void> publish(FeedbackEvent event) {
+    @Override
+    public CompletionStage<Void> append(FeedbackEvent event) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(Topics.FEEDBACK, event.key(), event), (metadata, failure) -> {

@@ -1,11 +1,11 @@
 package io.livedpo.feedback.rest;
 
-import io.livedpo.events.FeedbackEvent;
+import io.livedpo.events.IdFormat;
+import io.livedpo.events.problem.ProblemType;
 import io.livedpo.feedback.config.FeedbackConfig;
-import io.livedpo.feedback.messaging.FeedbackPublisher;
-import io.livedpo.feedback.service.IdempotencyCache;
+import io.livedpo.feedback.service.FeedbackIntake;
 import io.livedpo.feedback.service.PolicyStats;
-import io.livedpo.feedback.service.RateLimiter;
+import io.livedpo.feedback.service.Verdict;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -19,36 +19,27 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * Thumbs and A/B choices in. A 202 means the event is on the broker (acks=all); any other answer means nothing
- * was recorded. Checks run cheapest first: size, then shape, then the caller's rate, then the send.
+ * Thumbs and A/B choices in, over HTTP. A 202 means the event is on the broker (acks=all); any other answer means
+ * nothing was recorded. Checks run cheapest first: size, then shape, then (in {@link FeedbackIntake}) the caller's
+ * rate, then the send.
  */
 @Path("/v1/feedback")
 public class FeedbackResource {
 
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final FeedbackConfig config;
-    private final FeedbackPublisher publisher;
-    private final IdempotencyCache idempotency;
-    private final RateLimiter rateLimiter;
+    private final FeedbackIntake intake;
     private final PolicyStats stats;
 
-    FeedbackResource(FeedbackConfig config, FeedbackPublisher publisher, IdempotencyCache idempotency,
-                     RateLimiter rateLimiter, PolicyStats stats) {
+    FeedbackResource(FeedbackConfig config, FeedbackIntake intake, PolicyStats stats) {
         this.config = config;
-        this.publisher = publisher;
-        this.idempotency = idempotency;
-        this.rateLimiter = rateLimiter;
+        this.intake = intake;
         this.stats = stats;
     }
 
@@ -57,7 +48,7 @@ public class FeedbackResource {
     @Produces(MediaType.APPLICATION_JSON)
     // Reading the body stream and the producer's bounded metadata wait both block: keep them off the event loop.
     @Blocking
-    public CompletionStage<Response> thumbs(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+    public CompletionStage<Response> thumbs(InputStream body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                                             @Context HttpServerRequest request) {
         return accept(body, idempotencyKey, request, RequestParser::thumbs);
     }
@@ -67,7 +58,7 @@ public class FeedbackResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
-    public CompletionStage<Response> pairwise(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+    public CompletionStage<Response> pairwise(InputStream body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                                               @Context HttpServerRequest request) {
         return accept(body, idempotencyKey, request, RequestParser::pairwise);
     }
@@ -80,26 +71,20 @@ public class FeedbackResource {
     }
 
     private CompletionStage<Response> accept(InputStream body, String idempotencyKey, HttpServerRequest request,
-                                             Function<byte[], ? extends FeedbackRequest> parser) {
-        byte[] bytes = readLimited(body);
-        FeedbackRequest parsed = parser.apply(bytes);
-        String client = parsed.userId() != null ? "user:" + parsed.userId()
-                : "addr:" + request.remoteAddress().hostAddress();
-        Duration wait = rateLimiter.acquire(client);
-        if (!wait.isZero()) {
-            throw new ProblemException(429, "rate_limited", "Too many requests",
-                    "Too much feedback from " + (parsed.userId() != null ? "this user" : "this address")
-                            + "; retry after the Retry-After delay", null, wait);
-        }
-        CompletionStage<FeedbackEvent> sent = idempotencyKey == null || idempotencyKey.isBlank()
-                ? send(parsed.toEvent(newId(), Instant.now()))
-                : idempotency.submit(request.path() + ' ' + idempotencyKey, sha256(bytes),
-                        () -> parsed.toEvent(newId(), Instant.now()), publisher::publish);
-        return sent.thenApply(event -> Response.accepted(Map.of("feedback_id", event.feedbackId())).build());
+                                             Function<byte[], ? extends Verdict> parser) {
+        Verdict verdict = parser.apply(readLimited(body));
+        return intake.submit(verdict, request.remoteAddress().hostAddress(), idempotencyKey(idempotencyKey))
+                .thenApply(event -> Response.accepted(Map.of("feedback_id", event.feedbackId())).build());
     }
 
-    private CompletionStage<FeedbackEvent> send(FeedbackEvent event) {
-        return publisher.publish(event).thenApply(ok -> event);
+    private static String idempotencyKey(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        if (!IdFormat.valid(header)) {
+            throw ProblemException.invalid(IDEMPOTENCY_KEY, IDEMPOTENCY_KEY + " must be " + IdFormat.RULE);
+        }
+        return header;
     }
 
     private byte[] readLimited(InputStream body) {
@@ -107,24 +92,11 @@ public class FeedbackResource {
         try {
             byte[] bytes = body.readNBytes(limit + 1);
             if (bytes.length > limit) {
-                throw new ProblemException(413, "too_large", "Request body too large",
-                        "The body exceeds " + limit + " bytes", null, null);
+                throw new ProblemException(ProblemType.TOO_LARGE, "The body exceeds " + limit + " bytes", null, null);
             }
             return bytes;
         } catch (IOException e) {
             throw ProblemException.invalid(null, "The body could not be read");
-        }
-    }
-
-    private static String newId() {
-        return UUID.randomUUID().toString();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }

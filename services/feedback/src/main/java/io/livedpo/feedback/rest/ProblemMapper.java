@@ -1,7 +1,10 @@
 package io.livedpo.feedback.rest;
 
+import io.livedpo.events.problem.Problem;
+import io.livedpo.events.problem.ProblemType;
+import io.livedpo.feedback.service.FeedbackObserver;
 import io.livedpo.feedback.service.IdempotencyConflictException;
-import io.livedpo.feedback.streams.FeedbackObserver;
+import io.livedpo.feedback.service.RateLimitedException;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import org.apache.kafka.common.KafkaException;
@@ -35,14 +38,19 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response conflict(IdempotencyConflictException e) {
-        return problem(new ProblemException(422, "idempotency_conflict", "Idempotency-Key reused", e.getMessage(),
-                "Idempotency-Key", null));
+        return problem(new ProblemException(ProblemType.IDEMPOTENCY_CONFLICT, e.getMessage(),
+                FeedbackResource.IDEMPOTENCY_KEY, null));
+    }
+
+    @ServerExceptionMapper
+    public Response rateLimited(RateLimitedException e) {
+        return problem(new ProblemException(ProblemType.RATE_LIMITED, e.getMessage(), null, e.retryAfter()));
     }
 
     @ServerExceptionMapper
     public Response brokerUnavailable(KafkaException e) {
         LOG.warnf("Feedback not acknowledged by the broker: %s", e.toString());
-        return problem(new ProblemException(503, "unavailable", "Feedback store unavailable",
+        return problem(new ProblemException(ProblemType.UNAVAILABLE,
                 "The event was not acknowledged by Kafka; nothing was recorded. Retry later.", null,
                 BROKER_RETRY_AFTER));
     }

@@ -1,7 +1,6 @@
 package io.livedpo.feedback.service;
 
 import io.livedpo.events.PairSource;
-import io.livedpo.feedback.streams.FeedbackObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

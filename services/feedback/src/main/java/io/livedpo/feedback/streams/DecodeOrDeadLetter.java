@@ -3,6 +3,7 @@ package io.livedpo.feedback.streams;
 import io.livedpo.events.DeadLetterHeaders;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.MalformedEventException;
+import io.livedpo.feedback.service.FeedbackObserver;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.header.Headers;

@@ -1,6 +1,7 @@
 package io.livedpo.feedback.streams;
 
 import io.livedpo.events.FeedbackEvent;
+import io.livedpo.feedback.service.FeedbackObserver;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.streams.KeyValue;

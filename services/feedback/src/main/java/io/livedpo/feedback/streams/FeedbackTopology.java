@@ -5,6 +5,7 @@ import io.livedpo.events.JsonSerde;
 import io.livedpo.events.PreferencePair;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Topics;
+import io.livedpo.feedback.service.FeedbackObserver;
 import java.time.Duration;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serde;

@@ -1,6 +1,7 @@
 package io.livedpo.feedback.streams;
 
 import io.livedpo.events.ResponseEvent;
+import io.livedpo.feedback.service.FeedbackObserver;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

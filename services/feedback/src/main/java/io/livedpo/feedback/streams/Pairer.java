@@ -4,6 +4,7 @@ import io.livedpo.events.PairSource;
 import io.livedpo.events.PreferencePair;
 import io.livedpo.events.Rating;
 import io.livedpo.events.ResponseEvent;
+import io.livedpo.feedback.service.FeedbackObserver;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,20 +64,20 @@ final class Pairer extends ContextualProcessor<String, Resolved, String, Prefere
         long window = config.pairingWindow().toMillis();
         PromptVotes standing = votes.get(record.key());
         standing = (standing == null ? PromptVotes.EMPTY : standing).since(now - window);
-        Vote vote = Vote.of(record.value());
+        StandingVote vote = StandingVote.of(record.value());
         observer.voteCounted(vote.response().policy());
 
-        List<Vote> kept = new ArrayList<>(standing.votes());
+        List<StandingVote> kept = new ArrayList<>(standing.votes());
         kept.removeIf(vote::sameVoterAndResponse);
         List<Long> pairedAt = new ArrayList<>(standing.pairedAtMs());
         for (int i = kept.size() - 1; i >= 0; i--) {
-            Vote other = kept.get(i);
+            StandingVote other = kept.get(i);
             if (other.rating() != vote.rating().opposite()
                     || Math.abs(other.feedbackAtMs() - vote.feedbackAtMs()) > window) {
                 continue;
             }
-            Vote chosen = vote.rating() == Rating.UP ? vote : other;
-            Vote rejected = chosen == vote ? other : vote;
+            StandingVote chosen = vote.rating() == Rating.UP ? vote : other;
+            StandingVote rejected = chosen == vote ? other : vote;
             String problem = problemWith(chosen.response(), rejected.response());
             if (problem == null && pairedAt.size() >= config.maxPairsPerPrompt()) {
                 problem = "prompt_cap";

@@ -3,7 +3,7 @@ package io.livedpo.feedback.streams;
 import java.util.List;
 
 /** The standing votes on one prompt (oldest first) and when its recent thumbs pairs were made. */
-public record PromptVotes(List<Vote> votes, List<Long> pairedAtMs) {
+public record PromptVotes(List<StandingVote> votes, List<Long> pairedAtMs) {
 
     static final PromptVotes EMPTY = new PromptVotes(List.of(), List.of());
 

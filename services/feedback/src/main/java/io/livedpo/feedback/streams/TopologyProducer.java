@@ -1,6 +1,7 @@
 package io.livedpo.feedback.streams;
 
 import io.livedpo.feedback.config.FeedbackConfig;
+import io.livedpo.feedback.service.FeedbackObserver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import org.apache.kafka.streams.Topology;

@@ -2,6 +2,7 @@ package io.livedpo.feedback.streams;
 
 import io.livedpo.events.FeedbackEvent;
 import io.livedpo.events.PreferencePair;
+import io.livedpo.feedback.service.FeedbackObserver;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;

@@ -1,19 +1,21 @@
 package io.livedpo.feedback.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.livedpo.events.ChatMessage;
 import io.livedpo.events.FeedbackEvent;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.PreferencePair;
 import io.livedpo.events.PromptHash;
+import io.livedpo.events.PromptMessage;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Topics;
 import io.livedpo.feedback.TopicReader;
 import io.livedpo.feedback.service.FeedbackMetrics;
 import io.livedpo.feedback.service.PolicyStats;
 import io.livedpo.feedback.streams.FeedbackTopology;
+import io.livedpo.feedback.streams.GroupLeavingShutdown;
 import io.livedpo.feedback.streams.PairingConfig;
 import io.livedpo.testing.kafka.KafkaBroker;
 import io.livedpo.testing.kafka.WithKafka;
@@ -38,14 +40,18 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 /**
- * The topology on a real broker with exactly_once_v2, stopped half way through the input and started again on an
- * empty state directory (so it restores from changelogs): every expected pair arrives exactly once. Its own JVM
+ * The topology on a real broker with exactly_once_v2, stopped half way through the input as the app stops it
+ * ({@link GroupLeavingShutdown}) and started again on an empty state directory (so it restores from changelogs):
+ * every expected pair arrives exactly once, and the successor takes over although the session timeout is longer than
+ * the test waits, because the first instance left its group. Its own JVM
  * (failsafe), so nothing else writes to the contract topics of this broker.
  */
 @WithKafka
 class StreamsRestartIT {
 
     private static final int CHOICES = 200;
+    /** Five minutes: the broker's default maximum is 30. */
+    private static final int LONG_SESSION_MS = 300_000;
 
     @Test
     void aRestartLosesNoPairAndRepeatsNone(KafkaBroker broker) throws Exception {
@@ -58,9 +64,8 @@ class StreamsRestartIT {
         streamsProps.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // A single broker: internal topics and transactions need replication factor 1.
         streamsProps.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        // A closed member does not leave its group, so the second instance's first rebalance waits out the first
-        // one's session: the broker's 6 s minimum instead of the 45 s default.
-        streamsProps.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
+        // Far longer than the waits below: the second instance can only take over in time if the first left.
+        streamsProps.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, LONG_SESSION_MS);
         PairingConfig config = new PairingConfig(Duration.ofDays(7), Duration.ofMinutes(5), Duration.ofHours(1), 16,
                 10_000, Duration.ofHours(1), Duration.ofSeconds(1));
 
@@ -73,7 +78,7 @@ class StreamsRestartIT {
             KafkaStreams first = start(streamsProps);
             produce(producer, 0, CHOICES / 2);
             pairs.readUntil(seen -> seen.size() >= CHOICES / 4, Duration.ofSeconds(90));
-            first.close(Duration.ofSeconds(30));
+            assertTrue(GroupLeavingShutdown.close(first), "closed within the timeout");
             first.cleanUp();
 
             KafkaStreams second = start(streamsProps);
@@ -82,7 +87,7 @@ class StreamsRestartIT {
             // Anything late would be a duplicate: one more round trip through all stages, then count again.
             produce(producer, CHOICES, CHOICES + 1);
             all = pairs.readUntil(seen -> seen.size() >= CHOICES + 1, Duration.ofSeconds(60));
-            second.close(Duration.ofSeconds(30));
+            GroupLeavingShutdown.close(second);
 
             Set<String> ids = new HashSet<>();
             all.forEach(pair -> ids.add(pair.pairId()));
@@ -106,7 +111,7 @@ class StreamsRestartIT {
 
     private static void produce(KafkaProducer<String, Object> producer, int from, int to) throws Exception {
         for (int i = from; i < to; i++) {
-            List<ChatMessage> prompt = List.of(new ChatMessage("user", "question " + i));
+            List<PromptMessage> prompt = List.of(new PromptMessage("user", "question " + i));
             String hash = PromptHash.of("it", prompt);
             for (String side : List.of("a", "b")) {
                 String id = side + i;

@@ -90,6 +90,32 @@ class FeedbackResourceTest {
     }
 
     @Test
+    void idsOutsideTheFormatAreA400NamingTheFieldAndNeverReachTheTopic() {
+        String hostile = "\\u0000\\u0001<script>";
+        post("/v1/feedback", "{\"response_id\":\"" + hostile + "\",\"rating\":\"up\"}").statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo("response_id"), "type", equalTo("urn:livedpo:problem:invalid"));
+        post("/v1/feedback", "{\"response_id\":\"r\",\"rating\":\"up\",\"user_id\":\"<img onerror=x>\"}")
+                .statusCode(400).body("field", equalTo("user_id"));
+        post("/v1/feedback", "{\"response_id\":\"" + "r".repeat(129) + "\",\"rating\":\"up\"}")
+                .statusCode(400).body("field", equalTo("response_id"));
+        post("/v1/feedback/pairwise", "{\"chosen_response_id\":\"a b\",\"rejected_response_id\":\"b\"}")
+                .statusCode(400).body("field", equalTo("chosen_response_id"));
+        post("/v1/feedback", "{\"response_id\":\"r\",\"rating\":\"up\",\"comment\":\"bell\\u0007\"}")
+                .statusCode(400).body("field", equalTo("comment"));
+        given().contentType("application/json").header("Idempotency-Key", "key with spaces")
+                .body("{\"response_id\":\"r\",\"rating\":\"up\"}").post("/v1/feedback")
+                .then().statusCode(400).body("field", equalTo("Idempotency-Key"));
+
+        // Read up to a later accepted event: none of the refused ones is before it.
+        String marker = post("/v1/feedback", "{\"response_id\":\"" + unique("marker") + "\",\"rating\":\"up\"}")
+                .statusCode(202).extract().path("feedback_id");
+        List<FeedbackEvent> events = readFeedbackUntil(marker);
+        assertTrue(events.stream().noneMatch(e -> String.valueOf(e.responseId()).contains("<script>")
+                || String.valueOf(e.userId()).contains("<img")), "a refused id reached Kafka");
+    }
+
+    @Test
     void anOversizedBodyIsA413Problem() {
         String comment = "x".repeat(20_000);
         post("/v1/feedback", "{\"response_id\":\"r\",\"rating\":\"up\",\"comment\":\"" + comment + "\"}")

@@ -2,12 +2,12 @@ package io.livedpo.feedback.streams;
 
 import static io.restassured.RestAssured.given;
 
-import io.livedpo.events.ChatMessage;
 import io.livedpo.events.FeedbackEvent;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.PreferencePair;
 import io.livedpo.events.PromptHash;
+import io.livedpo.events.PromptMessage;
 import io.livedpo.events.Rating;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Topics;
@@ -59,7 +59,7 @@ class BrokerTopologyBench {
                      new JsonDeserializer<>(PreferencePair.class))) {
             long started = System.nanoTime();
             for (int i = 0; i < prompts; i++) {
-                List<ChatMessage> prompt = List.of(new ChatMessage("user", "bench " + run + " " + i));
+                List<PromptMessage> prompt = List.of(new PromptMessage("user", "bench " + run + " " + i));
                 for (String side : List.of("a", "b")) {
                     String id = run + side + i;
                     producer.send(new ProducerRecord<>(Topics.RESPONSES, id, new ResponseEvent(ResponseEvent.SCHEMA,

@@ -163,19 +163,39 @@ class FeedbackTopologyTest {
         assertTrue(pairs.stream().allMatch(kv -> kv.value.chosenResponseId().equals("w")));
     }
 
-    @Test
-    void aUserContributesAtMostTheCapPerWindow() {
-        useConfig(new PairingConfig(Duration.ofDays(7), Duration.ofMinutes(5), Duration.ofHours(1), 16, 2,
-                Duration.ofHours(1), Duration.ofSeconds(1)));
-        for (int i = 0; i < 4; i++) {
+    /** A user cap of {@code maxPairsPerUser}, then one A/B choice ai over bi per entry of {@code users}. */
+    private void choicesUnderUserCap(int maxPairsPerUser, List<String> users) {
+        useConfig(new PairingConfig(Duration.ofDays(7), Duration.ofMinutes(5), Duration.ofHours(1), 16,
+                maxPairsPerUser, Duration.ofHours(1), Duration.ofSeconds(1)));
+        for (int i = 0; i < users.size(); i++) {
             harness.send(response("a" + i, "q" + i, "good " + i, 1));
             harness.send(response("b" + i, "q" + i, "bad " + i, 1));
-            harness.choice("a" + i, "b" + i, i < 3 ? "flooder" : "someone-else");
+            harness.choice("a" + i, "b" + i, users.get(i));
         }
+    }
+
+    @Test
+    void aUserContributesAtMostTheCapPerWindow() {
+        choicesUnderUserCap(2, List.of("flooder", "flooder", "flooder", "someone-else"));
 
         List<KeyValue<String, PreferencePair>> pairs = harness.pairs();
         assertEquals(List.of("a0", "a1", "a3"), pairs.stream().map(kv -> kv.value.chosenResponseId()).toList());
         assertEquals(1, harness.rejected("user_cap"));
+    }
+
+    /** The decision documented in README: a pair dropped at the cap is consumed, so the cap bounds it for good. */
+    @Test
+    void aPairDroppedAtTheUserCapStaysSeenSoNoOtherUserRevivesIt() {
+        choicesUnderUserCap(1, List.of("flooder", "flooder"));
+        assertEquals(List.of("a0"), harness.pairs().stream().map(kv -> kv.value.chosenResponseId()).toList());
+        assertEquals(1, harness.rejected("user_cap"));
+
+        harness.choice("a1", "b1", "someone-else");
+        harness.thumbs("a1", Rating.UP, "voter-1", Duration.ZERO);
+        harness.thumbs("b1", Rating.DOWN, "voter-2", Duration.ZERO);
+
+        assertTrue(harness.pairs().isEmpty(), "a1 over b1 was dropped at the cap and is not emitted later");
+        assertEquals(2, harness.rejected("duplicate"));
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.livedpo.feedback.streams;
 
-import io.livedpo.events.ChatMessage;
 import io.livedpo.events.FeedbackEvent;
 import io.livedpo.events.JsonSerde;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.PreferencePair;
 import io.livedpo.events.PromptHash;
+import io.livedpo.events.PromptMessage;
 import io.livedpo.events.Rating;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Topics;
@@ -74,12 +74,12 @@ final class TopologyHarness implements AutoCloseable {
                 Duration.ofHours(1), Duration.ofSeconds(1));
     }
 
-    static List<ChatMessage> prompt(String text) {
-        return List.of(new ChatMessage("user", text));
+    static List<PromptMessage> prompt(String text) {
+        return List.of(new PromptMessage("user", text));
     }
 
     static ResponseEvent response(String id, String promptText, String completion, long modelVersion) {
-        List<ChatMessage> prompt = prompt(promptText);
+        List<PromptMessage> prompt = prompt(promptText);
         return new ResponseEvent(ResponseEvent.SCHEMA, id, "conv-" + id, POLICY, modelVersion, prompt, completion,
                 null, PromptHash.of(POLICY, prompt), T0);
     }

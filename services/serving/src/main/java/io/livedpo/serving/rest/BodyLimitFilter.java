@@ -1,5 +1,6 @@
 package io.livedpo.serving.rest;
 
+import io.livedpo.events.problem.ProblemType;
 import io.livedpo.serving.config.ServingConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -23,7 +24,7 @@ public class BodyLimitFilter {
     public Optional<Response> limit(ContainerRequestContext request) {
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (length != null && Long.parseLong(length.trim()) > maxBodyBytes) {
-            return Optional.of(Problem.response(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+            return Optional.of(ProblemResponses.response(ProblemType.TOO_LARGE,
                     "request body of " + length.trim() + " bytes exceeds the limit of " + maxBodyBytes, null));
         }
         return Optional.empty();

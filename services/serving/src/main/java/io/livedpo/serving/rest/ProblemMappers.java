@@ -3,11 +3,12 @@ package io.livedpo.serving.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import jakarta.ws.rs.WebApplicationException;
+import io.livedpo.events.problem.ProblemType;
 import io.livedpo.serving.engine.OverloadedException;
 import io.livedpo.serving.service.InvalidRequestException;
 import io.livedpo.serving.service.ServiceUnavailableException;
 import io.livedpo.serving.service.UnknownPolicyException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -17,7 +18,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
-        return Problem.response(Response.Status.BAD_REQUEST, e.getMessage(), e.field());
+        return ProblemResponses.response(ProblemType.INVALID, e.getMessage(), e.field());
     }
 
     @ServerExceptionMapper
@@ -31,8 +32,7 @@ public class ProblemMappers {
         if (e.getCause() instanceof JsonProcessingException json) {
             return malformed(json);
         }
-        Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
-        return Problem.response(status != null ? status : Response.Status.BAD_REQUEST, e.getMessage(), null);
+        return ProblemResponses.status(e.getResponse().getStatusInfo(), e.getMessage());
     }
 
     @ServerExceptionMapper
@@ -41,21 +41,21 @@ public class ProblemMappers {
                 ? m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                         .collect(Collectors.joining(".")).replace(".[", "[")
                 : null;
-        return Problem.response(Response.Status.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage(), field);
+        return ProblemResponses.response(ProblemType.INVALID, "malformed JSON: " + e.getOriginalMessage(), field);
     }
 
     @ServerExceptionMapper
     public Response unknownPolicy(UnknownPolicyException e) {
-        return Problem.response(Response.Status.NOT_FOUND, e.getMessage(), "model");
+        return ProblemResponses.response(ProblemType.NOT_FOUND, e.getMessage(), "model");
     }
 
     @ServerExceptionMapper
     public Response overloaded(OverloadedException e) {
-        return Problem.retryLater(Response.Status.TOO_MANY_REQUESTS, e.getMessage(), 1);
+        return ProblemResponses.retryLater(ProblemType.OVERLOADED, e.getMessage(), 1);
     }
 
     @ServerExceptionMapper
     public Response unavailable(ServiceUnavailableException e) {
-        return Problem.retryLater(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), 5);
+        return ProblemResponses.retryLater(ProblemType.UNAVAILABLE, e.getMessage(), 5);
     }
 }

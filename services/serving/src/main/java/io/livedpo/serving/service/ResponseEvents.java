@@ -1,6 +1,6 @@
 package io.livedpo.serving.service;
 
-import io.livedpo.events.ChatMessage;
+import io.livedpo.events.PromptMessage;
 import io.livedpo.events.PromptHash;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Sampling;
@@ -15,7 +15,7 @@ final class ResponseEvents {
     }
 
     static List<ResponseEvent> of(ChatPlan plan, ChatResult result, Instant at) {
-        List<ChatMessage> messages = plan.messages().stream().map(m -> new ChatMessage(m.role(), m.content()))
+        List<PromptMessage> messages = plan.messages().stream().map(m -> new PromptMessage(m.role(), m.content()))
                 .toList();
         String promptHash = PromptHash.of(result.policy(), messages);
         return result.choices().stream().map(c -> {

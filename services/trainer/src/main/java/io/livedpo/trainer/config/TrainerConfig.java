@@ -1,6 +1,7 @@
 package io.livedpo.trainer.config;
 
 import io.livedpo.policy.dpo.DpoLossType;
+import io.livedpo.policy.train.TrainDefaults;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public interface TrainerConfig {
 
     interface Batch {
         /** Pairs per DPO step (B). */
-        @WithDefault("8")
+        @WithDefault(TrainDefaults.BATCH_SIZE)
         int size();
 
         /** A policy's first buffered pair waits at most this long for a full batch (W). */
@@ -71,36 +72,34 @@ public interface TrainerConfig {
         int dedupeWindow();
     }
 
+    /** Defaults from {@link TrainDefaults}, the one declaration the {@code livedpo} command line shares. */
     interface Dpo {
-        @WithDefault("sigmoid")
+        @WithDefault(TrainDefaults.LOSS)
         DpoLossType loss();
 
-        @WithDefault("0.1")
+        @WithDefault(TrainDefaults.BETA)
         double beta();
 
-        @WithDefault("0")
+        @WithDefault(TrainDefaults.LABEL_SMOOTHING)
         double labelSmoothing();
 
-        /**
-         * RPO: weight of the chosen answers' NLL added to the DPO loss. On by default: on-policy pairs from a live
-         * loop otherwise let DPO push both likelihoods down until answers ramble (measured in docs/BENCHMARKS.md).
-         */
-        @WithDefault("1.0")
+        /** RPO: weight of the chosen answers' NLL added to the DPO loss; on, since live pairs are on-policy. */
+        @WithDefault(TrainDefaults.ON_POLICY_SFT_WEIGHT)
         double sftWeight();
 
-        @WithDefault("5e-4")
+        @WithDefault(TrainDefaults.LEARNING_RATE)
         float learningRate();
 
-        @WithDefault("10")
+        @WithDefault(TrainDefaults.WARMUP_STEPS)
         long warmupSteps();
 
-        @WithDefault("1.0")
+        @WithDefault(TrainDefaults.MAX_GRAD_NORM)
         float maxGradNorm();
 
-        @WithDefault("8")
+        @WithDefault(TrainDefaults.LORA_RANK)
         int loraRank();
 
-        @WithDefault("16")
+        @WithDefault(TrainDefaults.LORA_ALPHA)
         float loraAlpha();
     }
 

@@ -1,4 +1,4 @@
-package io.livedpo.feedback.streams;
+package io.livedpo.feedback.service;
 
 import io.livedpo.events.PairSource;
 

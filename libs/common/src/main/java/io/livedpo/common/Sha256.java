@@ -1,4 +1,4 @@
-package io.livedpo.policy.io;
+package io.livedpo.common;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -16,14 +16,14 @@ import org.apache.kafka.common.Uuid;
  * One KRaft node (broker and controller combined) in its own JVM, run from the Kafka jars that this module's build
  * copies into {@code target/kafka-lib}: real Kafka, no Docker, nothing downloaded at run time.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final ChildJvm jvm;
     private final String bootstrapServers;
 
-    private KafkaBroker(ChildJvm jvm, String bootstrapServers) {
+    private BrokerProcess(ChildJvm jvm, String bootstrapServers) {
         this.jvm = jvm;
         this.bootstrapServers = bootstrapServers;
     }
@@ -32,7 +32,7 @@ public final class KafkaBroker implements AutoCloseable {
      * Formats {@code dir/kafka} on first use (a reused data dir keeps its topics and offsets), starts the node and
      * returns once it answers an Admin request.
      */
-    public static KafkaBroker start(Path kafkaLib, Path dir, int port, int controllerPort)
+    public static BrokerProcess start(Path kafkaLib, Path dir, int port, int controllerPort)
             throws IOException, InterruptedException {
         if (!Files.isDirectory(kafkaLib)) {
             throw new IllegalStateException("no Kafka jars at " + kafkaLib
@@ -50,9 +50,9 @@ public final class KafkaBroker implements AutoCloseable {
                 "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString(), "--standalone",
                 "--ignore-formatted"), data, log, 60);
         ChildJvm jvm = ChildJvm.start("kafka", jvmArgs, List.of("kafka.Kafka", config.toString()), data, log);
-        KafkaBroker broker = new KafkaBroker(jvm, "127.0.0.1:" + port);
+        BrokerProcess broker = new BrokerProcess(jvm, "127.0.0.1:" + port);
         try {
-            Await.until("Kafka broker on port " + port, START_TIMEOUT, broker::answers, jvm::deathNotice);
+            Poll.until("Kafka broker on port " + port, START_TIMEOUT, broker::answers, jvm::deathNotice);
         } catch (RuntimeException e) {
             broker.close();
             throw e;

@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /** One turn of a conversation, OpenAI style: role is {@code system}, {@code user} or {@code assistant}. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ChatMessage(String role, String content) {
+public record PromptMessage(String role, String content) {
 
-    public ChatMessage {
+    public PromptMessage {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(content, "content");
     }

@@ -6,11 +6,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Polls a condition until it holds or a deadline passes: the only way the stack waits for another process. */
-final class Await {
+final class Poll {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private Await() {
+    private Poll() {
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.livedpo.policy.io;
+package io.livedpo.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -18,12 +18,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads {@code livedpo.checkpoints.v1} from the beginning on its own thread (no consumer group: it only watches) and
  * hands every announcement to a listener.
  */
-public final class AnnouncementFollower implements AutoCloseable {
+public final class CheckpointWatcher implements AutoCloseable {
 
     private final KafkaConsumer<String, CheckpointAnnouncement> consumer;
     private final Thread thread;
 
-    public AnnouncementFollower(String bootstrapServers, Consumer<CheckpointAnnouncement> listener) {
+    public CheckpointWatcher(String bootstrapServers, Consumer<CheckpointAnnouncement> listener) {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new JsonDeserializer<>(CheckpointAnnouncement.class));

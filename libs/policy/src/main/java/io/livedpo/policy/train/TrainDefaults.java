@@ -1,0 +1,49 @@
+package io.livedpo.policy.train;
+
+/**
+ * The one declaration of the DPO, LoRA and optimizer defaults. Strings, because annotations (SmallRye's
+ * {@code @WithDefault}, picocli's {@code defaultValue}) accept only compile-time constants; {@link TrainConfig#defaults()}
+ * and the library's other {@code defaults()} parse the same strings.
+ */
+public final class TrainDefaults {
+
+    /** TRL's {@code loss_type}. */
+    public static final String LOSS = "sigmoid";
+
+    /** TRL's β. */
+    public static final String BETA = "0.1";
+
+    /** TRL's: no assumed label noise. */
+    public static final String LABEL_SMOOTHING = "0";
+
+    /** TRL's {@code rpo_alpha=None}: {@code livedpo train} reproduces TRL's DPO, so no chosen-answer NLL term. */
+    public static final String SFT_WEIGHT = "0";
+
+    /**
+     * RPO on by default where pairs come from the policy's own answers (the live trainer, {@code simulate-offline}):
+     * without it DPO pushes both likelihoods down until answers ramble (measured in docs/BENCHMARKS.md).
+     */
+    public static final String ON_POLICY_SFT_WEIGHT = "1.0";
+
+    /** Larger than TRL's 5e-7 full fine-tuning rate: a LoRA adapter starts at zero and learns through rank r. */
+    public static final String LEARNING_RATE = "5e-4";
+
+    public static final String WARMUP_STEPS = "10";
+
+    /** TRL's {@code max_grad_norm}. */
+    public static final String MAX_GRAD_NORM = "1.0";
+
+    /** torch's AdamW decays by default; TRL's DPO runs without it, and the adapter is small. */
+    public static final String WEIGHT_DECAY = "0";
+
+    /** Pairs per optimizer step. */
+    public static final String BATCH_SIZE = "8";
+
+    /** PEFT's usual LoRA shape: rank 8, alpha 16 (scaling 2). */
+    public static final String LORA_RANK = "8";
+
+    public static final String LORA_ALPHA = "16";
+
+    private TrainDefaults() {
+    }
+}
