@@ -61,11 +61,6 @@ public class TrainerRuntime {
     }
 
     void start(@Observes StartupEvent event, CheckpointStore store, ArchiveSigner signer) throws IOException {
-        if (config.device() == TrainerConfig.Device.GPU) {
-            throw new IllegalStateException("livedpo.trainer.device=gpu: this build ships DJL's CPU natives only; "
-                    + "use cpu or auto");
-        }
-        LOG.infof("training on the CPU (device=%s)", config.device());
         base = PolicyModel.open(config.modelDir());
         TrainerMetrics metrics = new TrainerMetrics(meters);
         TrainerConfig.Publish p = config.publish();
