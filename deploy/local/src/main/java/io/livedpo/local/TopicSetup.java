@@ -1,7 +1,6 @@
 package io.livedpo.local;
 
-import io.livedpo.events.Topics;
-import java.util.ArrayList;
+import io.livedpo.events.TopicContract;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,30 +10,16 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 
 /** Creates the Kafka contract's topics that are missing; existing ones (a reused data dir) are left as they are. */
 public final class TopicSetup {
 
-    /**
-     * Responses and feedback are joined by Kafka Streams, which needs equal partition counts (co-partitioning). Three
-     * is the feedback service's own default, so whichever of us creates them first creates them alike.
-     */
-    static final int PARTITIONS = 3;
-
     private TopicSetup() {
     }
 
+    /** One broker, so one replica; the default partition count is the feedback service's too. */
     public static List<NewTopic> contract() {
-        List<NewTopic> topics = new ArrayList<>();
-        for (String name : List.of(Topics.RESPONSES, Topics.FEEDBACK, Topics.PAIRS)) {
-            topics.add(new NewTopic(name, PARTITIONS, (short) 1));
-            topics.add(new NewTopic(Topics.deadLetter(name), 1, (short) 1));
-        }
-        // Keyed by policy and compacted: the newest announcement per policy is what a starting replica reads.
-        topics.add(new NewTopic(Topics.CHECKPOINTS, 1, (short) 1)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        return topics;
+        return TopicContract.newTopics(TopicContract.DEFAULT_PARTITIONS, (short) 1);
     }
 
     public static void create(String bootstrapServers) throws InterruptedException {

@@ -1,6 +1,6 @@
 package io.livedpo.feedback.messaging;
 
-import io.livedpo.events.Topics;
+import io.livedpo.events.TopicContract;
 import io.livedpo.feedback.config.FeedbackConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,7 +16,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
 /**
- * Creates the topics this service reads and writes when they are missing, so a fresh local broker just works.
+ * Creates the Kafka contract's topics ({@link TopicContract}) when they are missing, so a fresh local broker just works.
  * Production clusters declare them (Strimzi KafkaTopic); then this finds them all present.
  *
  * <p>Never blocks startup: with no broker the app must still start (readiness DOWN, REST answers 503) rather than
@@ -27,9 +27,6 @@ import org.jboss.logging.Logger;
 public class TopicCreator {
 
     private static final Logger LOG = Logger.getLogger(TopicCreator.class);
-    private static final List<String> TOPICS = List.of(Topics.RESPONSES, Topics.FEEDBACK, Topics.PAIRS,
-            Topics.deadLetter(Topics.RESPONSES), Topics.deadLetter(Topics.FEEDBACK));
-
     private Admin admin;
 
     void onStart(@Observes StartupEvent event, FeedbackConfig config) {
@@ -40,9 +37,9 @@ public class TopicCreator {
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
                 // Keep retrying for as long as the app runs: a broker that starts after this app still gets its topics.
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE));
-        List<NewTopic> topics = TOPICS.stream()
-                .map(name -> new NewTopic(name, config.kafka().partitions(), config.kafka().replicationFactor()))
-                .toList();
+        // The whole contract, not only this service's topics: a deployment that lets the services create topics
+        // must get the same set (DLQs, the compacted checkpoints topic) as one that declares them.
+        List<NewTopic> topics = TopicContract.newTopics(config.kafka().partitions(), config.kafka().replicationFactor());
         admin.createTopics(topics).values().forEach((name, created) -> created.whenComplete((ok, failure) -> {
             if (failure == null) {
                 LOG.infof("Created topic %s", name);

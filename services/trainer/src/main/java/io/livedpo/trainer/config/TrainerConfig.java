@@ -22,7 +22,7 @@ public interface TrainerConfig {
      */
     Path storeDir();
 
-    /** Only {@code cpu} runs in this build: it ships DJL's CPU natives; {@code gpu} is refused at start-up. */
+    /** auto: the GPU when DJL sees one; gpu/cpu insist (see {@code TrainingDevice}); the CUDA image is -Pcuda. */
     @WithDefault("auto")
     Device device();
 

@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
  * The trainer's object graph as CDI producers: the classes themselves stay plain Java (tests build them by hand), the
@@ -35,16 +34,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class TrainerBeans {
 
-    private static final Logger LOG = Logger.getLogger(TrainerBeans.class);
-
     @Produces
     @Singleton
     PolicyModel base(TrainerConfig config) throws IOException {
-        if (config.device() == TrainerConfig.Device.GPU) {
-            throw new IllegalStateException("livedpo.trainer.device=gpu: this build ships DJL's CPU natives only; "
-                    + "use cpu or auto");
-        }
-        LOG.infof("training on the CPU (device=%s)", config.device());
         return PolicyModel.open(config.modelDir());
     }
 
