@@ -11,7 +11,6 @@ import io.livedpo.policy.train.PreferenceEncoder;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.policy.train.StepResult;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
