@@ -8,11 +8,12 @@ import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Closes the app's Kafka Streams leaving its consumer group, before quarkus-kafka-streams' own plain close (which
- * keeps the membership, so a successor's first rebalance would wait out the old session, 45 s by default). A pod
- * restarted or replaced gets its partitions as soon as it joins. Static membership would need a stable instance id
- * per pod (a StatefulSet); leaving works for any deployment. A killed process cannot leave: then the session
- * timeout still applies.
+ * Closes the app's Kafka Streams removing it from its consumer group, before quarkus-kafka-streams' own plain close
+ * (which keeps the membership, so a successor's first rebalance would wait out the old session, 45 s by default).
+ * The app is a static member ({@code kafka-streams.group.instance.id}, the pod's name): a pod replaced under another
+ * name gets the partitions as soon as it joins because this close removed the old member, and a pod restarted under
+ * the same name (even after {@code kill -9}) rejoins as itself at once. Kafka Streams removes only static members on
+ * {@code leaveGroup}; a dynamic member's consumer keeps its membership on close.
  */
 @ApplicationScoped
 public class GroupLeavingShutdown {
@@ -25,7 +26,7 @@ public class GroupLeavingShutdown {
         close(streams);
     }
 
-    /** Closes {@code streams} and leaves its group; false if the close did not finish within the timeout. */
+    /** Closes {@code streams} and removes its static members from the group; false if not done within the timeout. */
     public static boolean close(KafkaStreams streams) {
         return streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
     }

@@ -125,6 +125,8 @@ class RestStreamsRestartIT {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
+        // Another pod: a new static member, which can take over at once only if the app's instance was removed.
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "replacement-" + UUID.randomUUID());
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(
                 Path.of("target", "rest-restart-it", UUID.randomUUID().toString())).toString());
         return props;

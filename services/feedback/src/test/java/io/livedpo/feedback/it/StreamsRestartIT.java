@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The topology on a real broker with exactly_once_v2, stopped half way through the input as the app stops it
  * ({@link GroupLeavingShutdown}) and started again on an empty state directory (so it restores from changelogs):
- * every expected pair arrives exactly once, and the successor takes over although the session timeout is longer than
- * the test waits, because the first instance left its group. Its own JVM
+ * every expected pair arrives exactly once, and the successor (another static member, as a replaced pod is) takes
+ * over although the session timeout is longer than the test waits, because closing removed the first from the group. Its own JVM
  * (failsafe), so nothing else writes to the contract topics of this broker.
  */
 @WithKafka
@@ -75,13 +75,13 @@ class StreamsRestartIT {
                 new StringSerializer(), new JsonSerializer<>());
              TopicReader<PreferencePair> pairs = new TopicReader<>(broker.bootstrapServers(), Topics.PAIRS,
                      new JsonDeserializer<>(PreferencePair.class))) {
-            KafkaStreams first = start(streamsProps);
+            KafkaStreams first = start(streamsProps, "pod-a");
             produce(producer, 0, CHOICES / 2);
             pairs.readUntil(seen -> seen.size() >= CHOICES / 4, Duration.ofSeconds(90));
             assertTrue(GroupLeavingShutdown.close(first), "closed within the timeout");
             first.cleanUp();
 
-            KafkaStreams second = start(streamsProps);
+            KafkaStreams second = start(streamsProps, "pod-b");
             produce(producer, CHOICES / 2, CHOICES);
             List<PreferencePair> all = pairs.readUntil(seen -> seen.size() >= CHOICES, Duration.ofSeconds(120));
             // Anything late would be a duplicate: one more round trip through all stages, then count again.
@@ -96,9 +96,11 @@ class StreamsRestartIT {
         }
     }
 
-    private static KafkaStreams start(Properties common) throws Exception {
+    /** {@code instance}: the pod's name; the second instance is another pod, so it cannot simply rejoin as the first. */
+    private static KafkaStreams start(Properties common, String instance) throws Exception {
         Properties props = new Properties();
         props.putAll(common);
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance);
         Path state = Files.createDirectories(Path.of("target", "restart-it", UUID.randomUUID().toString()));
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         KafkaStreams streams = new KafkaStreams(FeedbackTopology.build(
