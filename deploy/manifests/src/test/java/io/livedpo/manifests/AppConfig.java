@@ -21,11 +21,14 @@ import java.util.regex.Pattern;
  */
 record AppConfig(String app, Set<String> envNames, int httpPort) {
 
+    /** Read by the JVM launch or by DJL, not by Quarkus: where DJL keeps its unpacked natives. */
+    private static final Set<String> RUNTIME_ENV = Set.of("DJL_CACHE_DIR", "JAVA_OPTS");
+
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):");
 
     /** {@code app} is the folder under services/; its application.properties is read from the source tree. */
     static AppConfig of(String app, Class<?> mapping) throws IOException {
-        Set<String> env = new TreeSet<>();
+        Set<String> env = new TreeSet<>(RUNTIME_ENV);
         String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
         collect(mapping, prefix, env);
         Properties props = new Properties();
