@@ -6,7 +6,15 @@ package io.livedpo.policy.tokenizer;
  */
 public final class ChatTemplateException extends IllegalArgumentException {
 
-    public ChatTemplateException(String message) {
+    private final boolean refused;
+
+    ChatTemplateException(String message, boolean refused) {
         super(message);
+        this.refused = refused;
+    }
+
+    /** True when the template itself refused the conversation; false when the template is broken. */
+    public boolean refused() {
+        return refused;
     }
 }

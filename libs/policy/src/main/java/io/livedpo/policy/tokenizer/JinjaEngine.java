@@ -48,6 +48,7 @@ final class JinjaEngine {
         jinjava.registerFunction(new ELFunctionDefinition("", "raise_exception", JinjaEngine.class,
                 "raiseException", String.class));
         jinjava.registerFilter(new ToJsonFilter());
+        jinjava.registerFilter(new TrimFilter());
         return jinjava;
     }
 
@@ -61,18 +62,18 @@ final class JinjaEngine {
         try {
             result = ENGINE.renderForResult(withoutTrailingNewline(template), context);
         } catch (Raised e) {
-            throw new ChatTemplateException(e.getMessage());
+            throw new ChatTemplateException(e.getMessage(), true);
         }
         for (TemplateError error : result.getErrors()) {
             Raised raised = raisedIn(error.getException());
             if (raised != null) {
-                throw new ChatTemplateException(raised.getMessage());
+                throw new ChatTemplateException(raised.getMessage(), true);
             }
         }
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 throw new ChatTemplateException("chat template failed at line " + error.getLineno() + ": "
-                        + error.getMessage());
+                        + error.getMessage(), false);
             }
         }
         return result.getOutput();

@@ -28,9 +28,9 @@ final class PythonStringMethods extends ELResolver {
 
     private static Object call(String s, String method, Object[] args) {
         return switch (method) {
-            case "strip" -> args.length == 0 ? s.strip() : strip(s, args[0].toString(), true, true);
-            case "lstrip" -> args.length == 0 ? s.stripLeading() : strip(s, args[0].toString(), true, false);
-            case "rstrip" -> args.length == 0 ? s.stripTrailing() : strip(s, args[0].toString(), false, true);
+            case "strip" -> strip(s, args.length == 0 ? null : args[0].toString(), true, true);
+            case "lstrip" -> strip(s, args.length == 0 ? null : args[0].toString(), true, false);
+            case "rstrip" -> strip(s, args.length == 0 ? null : args[0].toString(), false, true);
             case "upper" -> s.toUpperCase(Locale.ROOT);
             case "lower" -> s.toLowerCase(Locale.ROOT);
             case "title" -> title(s);
@@ -42,16 +42,21 @@ final class PythonStringMethods extends ELResolver {
         };
     }
 
-    private static String strip(String s, String chars, boolean leading, boolean trailing) {
+    /** Python's strip: {@code chars}, or whitespace as Python counts it (no-break space yes, control codes no). */
+    static String strip(String s, String chars, boolean leading, boolean trailing) {
         int from = 0;
         int to = s.length();
-        while (leading && from < to && chars.indexOf(s.charAt(from)) >= 0) {
+        while (leading && from < to && stripped(s.charAt(from), chars)) {
             from++;
         }
-        while (trailing && to > from && chars.indexOf(s.charAt(to - 1)) >= 0) {
+        while (trailing && to > from && stripped(s.charAt(to - 1), chars)) {
             to--;
         }
         return s.substring(from, to);
+    }
+
+    private static boolean stripped(char c, String chars) {
+        return chars != null ? chars.indexOf(c) >= 0 : Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     /** Python's title(): a letter after a non-letter is upper-cased, every other letter lower-cased. */

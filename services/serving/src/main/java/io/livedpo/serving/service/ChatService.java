@@ -6,7 +6,8 @@ import io.livedpo.events.Sampling;
 import io.livedpo.policy.generate.Generation;
 import io.livedpo.policy.generate.SamplingParams;
 import io.livedpo.policy.tokenizer.ChatMessage;
-import io.livedpo.policy.tokenizer.ChatTemplate;
+import io.livedpo.policy.tokenizer.ChatFormat;
+import io.livedpo.policy.tokenizer.ChatTemplateException;
 import io.livedpo.serving.config.ServingConfig;
 import io.livedpo.serving.engine.BatchScheduler;
 import io.livedpo.serving.engine.GenerationTask;
@@ -150,7 +151,14 @@ public class ChatService {
         if (!registry.policies().contains(policy)) {
             throw new UnknownPolicyException(policy);
         }
-        String prompt = ChatTemplate.prompt(call.messages());
+        ChatFormat chat = registry.base().tokenizer().chat();
+        String prompt;
+        try {
+            prompt = chat.prompt(call.messages());
+        } catch (ChatTemplateException e) {
+            throw new InvalidRequestException("messages", "the model's chat template refuses these messages: "
+                    + e.getMessage());
+        }
         long[] promptIds = registry.base().tokenizer().encode(prompt);
         int context = registry.base().model().config().contextLength();
         if (promptIds.length >= context) {
@@ -158,7 +166,7 @@ public class ChatService {
                     + " tokens; the model's context is " + context + " and must leave room for the answer");
         }
         List<String> stops = new ArrayList<>(stop);
-        stops.add(ChatTemplate.NEXT_TURN);
+        stops.addAll(chat.stops());
         long seed = call.seed() != null ? call.seed() : SEEDS.nextLong();
         List<SamplingParams> params = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -175,7 +183,8 @@ public class ChatService {
     public ChatResult execute(Prepared p, BiConsumer<Integer, String> onDelta) {
         try (p) {
             List<GenerationTask> tasks = new ArrayList<>();
-            BiConsumer<Integer, String> answerDeltas = withoutTemplateSpace(p.params.size(), onDelta);
+            ChatFormat chat = registry.base().tokenizer().chat();
+            BiConsumer<Integer, String> answerDeltas = withoutTemplateSpace(chat, p.params.size(), onDelta);
             for (int i = 0; i < p.params.size(); i++) {
                 int index = i;
                 if (!p.version.tryAcquire()) {
@@ -188,7 +197,7 @@ public class ChatService {
             for (int i = 0; i < tasks.size(); i++) {
                 Generation g = tasks.get(i).result().get(Math.max(0, deadline - System.nanoTime()),
                         TimeUnit.NANOSECONDS);
-                choices.add(new ChatResult.Choice(i, ChatTemplate.answer(g.text()), g.finishReason(),
+                choices.add(new ChatResult.Choice(i, chat.answer(g.text()), g.finishReason(),
                         p.responseId(i), g.ids().length));
             }
             ChatResult result = new ChatResult(p.id, p.version.policy(), p.version.version(), p.model(), p.created,
@@ -218,12 +227,13 @@ public class ChatService {
      * Streams what the answer will be: the completion minus the chat template's leading space, so the streamed deltas
      * add up to exactly the message content of the whole response. Called on the decoding thread only.
      */
-    private static BiConsumer<Integer, String> withoutTemplateSpace(int choices, BiConsumer<Integer, String> onDelta) {
+    private static BiConsumer<Integer, String> withoutTemplateSpace(ChatFormat chat, int choices,
+                                                                    BiConsumer<Integer, String> onDelta) {
         boolean[] started = new boolean[choices];
         return (index, delta) -> {
             if (!started[index] && !delta.isEmpty()) {
                 started[index] = true;
-                delta = ChatTemplate.answer(delta);
+                delta = chat.answer(delta);
             }
             if (!delta.isEmpty()) {
                 onDelta.accept(index, delta);
