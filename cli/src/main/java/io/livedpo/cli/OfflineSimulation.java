@@ -9,7 +9,6 @@ import io.livedpo.policy.score.PromptCompletion;
 import io.livedpo.policy.score.ScoredCompletion;
 import io.livedpo.policy.score.Scorer;
 import io.livedpo.policy.tokenizer.ChatMessage;
-import io.livedpo.policy.tokenizer.ChatTemplate;
 import io.livedpo.policy.train.PreferenceEncoder;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.simulator.Choice;
@@ -56,10 +55,10 @@ final class OfflineSimulation {
             List<SamplingParams> params = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
                 params.add(new SamplingParams(TEMPERATURE, 0, 1f, MAX_TOKENS, seed + from + i,
-                        List.of(ChatTemplate.NEXT_TURN)));
+                        base.tokenizer().chat().stops()));
             }
             for (Generation g : generator.generate(ids, params, adapter)) {
-                out.add(ChatTemplate.answer(g.text()));
+                out.add(base.tokenizer().chat().answer(g.text()));
             }
         }
         return out;
@@ -84,8 +83,8 @@ final class OfflineSimulation {
                 SimulatedUser user = users.pick(rng);
                 boolean firstWins = user.choose(batch.get(i), a.get(i), b.get(i), rng) == Choice.A;
                 out.add(encoder.encode(batch.get(i).id(), promptText(batch.get(i)),
-                        ChatTemplate.completion(firstWins ? a.get(i) : b.get(i)),
-                        ChatTemplate.completion(firstWins ? b.get(i) : a.get(i))));
+                        completionText(batch.get(i), firstWins ? a.get(i) : b.get(i)),
+                        completionText(batch.get(i), firstWins ? b.get(i) : a.get(i))));
             }
         }
         return out;
@@ -108,7 +107,7 @@ final class OfflineSimulation {
         for (int i = 0; i < prompts.size(); i++) {
             up += judge.upProbability(prompts.get(i), answers.get(i));
             reward += io.livedpo.simulator.HiddenReward.score(prompts.get(i), answers.get(i));
-            long[] completion = base.tokenizer().encode(ChatTemplate.completion(answers.get(i)));
+            long[] completion = base.tokenizer().encode(completionText(prompts.get(i), answers.get(i)));
             if (completion.length > 0) {
                 scored.add(new PromptCompletion(base.tokenizer().encode(promptText(prompts.get(i))), completion));
             }
@@ -126,7 +125,11 @@ final class OfflineSimulation {
         return new Evaluation(up / prompts.size(), reward / prompts.size(), kl, prompts.size());
     }
 
-    static String promptText(Prompt p) {
-        return ChatTemplate.prompt(List.of(new ChatMessage("user", p.userText())));
+    private String promptText(Prompt p) {
+        return base.tokenizer().chat().prompt(List.of(new ChatMessage("user", p.userText())));
+    }
+
+    private String completionText(Prompt p, String answer) {
+        return base.tokenizer().chat().completion(List.of(new ChatMessage("user", p.userText())), answer);
     }
 }

@@ -2,7 +2,7 @@ package io.livedpo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedpo.policy.tokenizer.ChatMessage;
-import io.livedpo.policy.tokenizer.ChatTemplate;
+import io.livedpo.policy.tokenizer.ChatFormat;
 import io.livedpo.policy.train.PreferenceEncoder;
 import io.livedpo.policy.train.PreferenceExample;
 import java.io.IOException;
@@ -19,13 +19,15 @@ final class PairsFile {
     private PairsFile() {
     }
 
-    static List<PreferenceExample> read(Path file, PreferenceEncoder encoder, int contextLength) throws IOException {
+    static List<PreferenceExample> read(Path file, ChatFormat chat, PreferenceEncoder encoder, int contextLength)
+            throws IOException {
         List<PreferenceExample> out = new ArrayList<>();
         Json.readLines(file, (line, node) -> {
             boolean conversational = node.path("prompt").isArray();
-            String prompt = conversational ? ChatTemplate.prompt(messages(node, "prompt")) : Json.text(node, "prompt");
+            List<ChatMessage> turns = conversational ? messages(node, "prompt") : List.of();
+            String prompt = conversational ? chat.prompt(turns) : Json.text(node, "prompt");
             PreferenceExample example = encoder.encode("line-" + line, prompt,
-                    completion(node, "chosen", conversational), completion(node, "rejected", conversational));
+                    completion(chat, turns, node, "chosen"), completion(chat, turns, node, "rejected"));
             int longest = example.promptIds().length
                     + Math.max(example.chosenIds().length, example.rejectedIds().length);
             if (longest > contextLength) {
@@ -40,8 +42,9 @@ final class PairsFile {
         return out;
     }
 
-    private static String completion(JsonNode node, String field, boolean conversational) {
-        if (!conversational) {
+    /** A conversational completion as the model's template renders the answer after {@code prompt}. */
+    private static String completion(ChatFormat chat, List<ChatMessage> prompt, JsonNode node, String field) {
+        if (prompt.isEmpty()) {
             return Json.text(node, field);
         }
         List<ChatMessage> turns = messages(node, field);
@@ -49,7 +52,7 @@ final class PairsFile {
         if (!last.role().equals("assistant")) {
             throw new BadInputException("'" + field + "' must end with an assistant message");
         }
-        return ChatTemplate.completion(last.content());
+        return chat.completion(prompt, last.content());
     }
 
     private static List<ChatMessage> messages(JsonNode node, String field) {

@@ -73,7 +73,7 @@ final class PretrainDemoCommand implements Callable<Integer> {
     }
 
     static String render(Dialogue d) {
-        return ChatTemplate.prompt(List.of(new ChatMessage("user", d.prompt().userText())))
-                + ChatTemplate.completion(d.answer());
+        List<ChatMessage> ask = List.of(new ChatMessage("user", d.prompt().userText()));
+        return ChatTemplate.PLAIN.prompt(ask) + ChatTemplate.PLAIN.completion(ask, d.answer());
     }
 }

@@ -117,7 +117,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new BadInputException(out + ": already exists (checkpoints are never overwritten)");
         }
         try (PolicyModel base = PolicyModel.open(ModelOptions.existingDir(model))) {
-            List<PreferenceExample> examples = PairsFile.read(pairs, new PreferenceEncoder(base.tokenizer(),
+            List<PreferenceExample> examples = PairsFile.read(pairs, base.tokenizer().chat(),
+                    new PreferenceEncoder(base.tokenizer(),
                     base.model().config().bosTokenId(), base.model().config().eosTokenId()),
                     base.model().config().contextLength());
             CheckpointMetadata parent = initAdapter == null ? null : parentMetadata(initAdapter);

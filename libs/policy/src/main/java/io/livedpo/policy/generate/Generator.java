@@ -11,7 +11,9 @@ import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.policy.tokenizer.TokenDecoder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -42,6 +44,9 @@ public final class Generator {
         int b = prompts.size();
         int context = model.config().contextLength();
         long eos = model.config().eosTokenId();
+        // Any EOS id of the model's configs or its chat template's end-of-turn token ends a sequence.
+        Set<Long> stopIds = new HashSet<>(tokenizer.stopIds());
+        stopIds.add(eos);
         Sequence[] seqs = new Sequence[b];
         for (int i = 0; i < b; i++) {
             long[] prompt = prompts.get(i).length == 0 ? new long[] {model.config().bosTokenId()} : prompts.get(i);
@@ -75,7 +80,8 @@ public final class Generator {
                     Sequence s = seqs[i];
                     next[i] = eos;
                     if (s.finish == null) {
-                        s.accept(s.sampler.sample(Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab), s.rng), eos);
+                        s.accept(s.sampler.sample(Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab), s.rng),
+                                stopIds);
                         s.stream(i, listener);
                         if (s.finish == null) {
                             next[i] = s.ids.get(s.ids.size() - 1);
@@ -136,8 +142,8 @@ public final class Generator {
             this.rng = new SplittableRandom(params.seed());
         }
 
-        void accept(long token, long eos) {
-            if (token == eos) {
+        void accept(long token, Set<Long> stopIds) {
+            if (stopIds.contains(token)) {
                 finish = Generation.STOP;
                 return;
             }

@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * Text pairs to token ids the way TRL's DPOTrainer tokenizes them: prompt, chosen and rejected separately, and an EOS
- * token appended to each completion so the policy also learns where a preferred answer ends.
+ * token appended to each completion so the policy also learns where a preferred answer ends. A completion a chat
+ * template already closed with a stop token (its end-of-turn) gets no second one: generation ends there.
  */
 public final class PreferenceEncoder {
 
@@ -29,6 +30,9 @@ public final class PreferenceEncoder {
     }
 
     private long[] withEos(long[] ids) {
+        if (ids.length > 0 && tokenizer.stopIds().contains(ids[ids.length - 1])) {
+            return ids;
+        }
         long[] out = Arrays.copyOf(ids, ids.length + 1);
         out[ids.length] = eosId;
         return out;

@@ -12,10 +12,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.livedpo.policy.Fixtures;
 import io.livedpo.policy.model.Gpt2Model;
 import io.livedpo.policy.tokenizer.TextTokenizer;
+import io.livedpo.policy.tokenizer.TokenDecoder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,5 +132,36 @@ class GeneratorTest {
         }
         assertEquals(Generation.STOP, out.get(0).finishReason());
         assertFalse(streamed[0].toString().contains(stop));
+    }
+
+    @Test
+    void stopsOnAnyTokenTheTokenizerNamesAsAStop() {
+        long[] prompt = tokenizer.encode("How do I make tea?");
+        long[] free = generator.generate(List.of(prompt), List.of(SamplingParams.greedy(8)), null).get(0).ids();
+        int k = 1;
+        while (k < free.length && contains(java.util.Arrays.copyOf(free, k), free[k])) {
+            k++;
+        }
+        assertTrue(k < free.length, "greedy text repeats one token only");
+        long stop = free[k];
+        TokenDecoder withStop = new TokenDecoder() {
+            @Override
+            public String decode(long[] ids) {
+                return tokenizer.decode(ids);
+            }
+
+            @Override
+            public Set<Long> stopIds() {
+                return Set.of(stop);
+            }
+        };
+        Generation g = new Generator(model, withStop).generate(List.of(prompt), List.of(SamplingParams.greedy(8)),
+                null).get(0);
+        assertArrayEquals(java.util.Arrays.copyOf(free, k), g.ids(), "the stop token ends it and is not emitted");
+        assertEquals(Generation.STOP, g.finishReason());
+    }
+
+    private static boolean contains(long[] ids, long id) {
+        return java.util.Arrays.stream(ids).anyMatch(x -> x == id);
     }
 }

@@ -1,6 +1,6 @@
 package io.livedpo.serving.service;
 
-import io.livedpo.policy.tokenizer.ChatTemplate;
+import io.livedpo.policy.tokenizer.ChatFormat;
 import java.util.function.BiConsumer;
 
 /**
@@ -9,10 +9,12 @@ import java.util.function.BiConsumer;
  */
 final class AnswerDeltas implements BiConsumer<Integer, String> {
 
+    private final ChatFormat chat;
     private final boolean[] started;
     private final BiConsumer<Integer, String> onDelta;
 
-    AnswerDeltas(int choices, BiConsumer<Integer, String> onDelta) {
+    AnswerDeltas(ChatFormat chat, int choices, BiConsumer<Integer, String> onDelta) {
+        this.chat = chat;
         this.started = new boolean[choices];
         this.onDelta = onDelta;
     }
@@ -21,7 +23,7 @@ final class AnswerDeltas implements BiConsumer<Integer, String> {
     public void accept(Integer index, String delta) {
         if (!started[index] && !delta.isEmpty()) {
             started[index] = true;
-            delta = ChatTemplate.answer(delta);
+            delta = chat.answer(delta);
         }
         if (!delta.isEmpty()) {
             onDelta.accept(index, delta);

@@ -1,7 +1,7 @@
 package io.livedpo.serving.service;
 
 import io.livedpo.policy.generate.Generation;
-import io.livedpo.policy.tokenizer.ChatTemplate;
+import io.livedpo.policy.tokenizer.ChatFormat;
 import io.livedpo.serving.config.ServingConfig;
 import io.livedpo.serving.engine.BatchScheduler;
 import io.livedpo.serving.engine.GenerationTask;
@@ -109,7 +109,8 @@ public class ChatService {
      */
     public ChatResult execute(Prepared p, BiConsumer<Integer, String> onDelta) {
         try (p) {
-            ChatResult result = decode(p, new AnswerDeltas(p.choices(), onDelta));
+            ChatFormat chat = registry.base().tokenizer().chat();
+            ChatResult result = decode(p, chat, new AnswerDeltas(chat, p.choices(), onDelta));
             ResponseEvents.of(p.plan, result, Instant.now()).forEach(publisher::publish);
             metrics.completed(result, p.startNanos);
             return result;
@@ -129,7 +130,7 @@ public class ChatService {
         }
     }
 
-    private ChatResult decode(Prepared p, BiConsumer<Integer, String> deltas)
+    private ChatResult decode(Prepared p, ChatFormat chat, BiConsumer<Integer, String> deltas)
             throws InterruptedException, ExecutionException, TimeoutException {
         List<GenerationTask> tasks = new ArrayList<>();
         for (int i = 0; i < p.choices(); i++) {
@@ -143,7 +144,7 @@ public class ChatService {
         for (int i = 0; i < tasks.size(); i++) {
             Generation g = tasks.get(i).result().get(Math.max(0, deadline - System.nanoTime()),
                     TimeUnit.NANOSECONDS);
-            choices.add(new ChatResult.Choice(i, ChatTemplate.answer(g.text()), g.finishReason(),
+            choices.add(new ChatResult.Choice(i, chat.answer(g.text()), g.finishReason(),
                     p.responseId(i), g.ids().length));
         }
         return new ChatResult(p.id, p.plan.policy(), p.version(), p.model(), p.created,

@@ -1,7 +1,8 @@
 package io.livedpo.serving.service;
 
 import io.livedpo.policy.generate.SamplingParams;
-import io.livedpo.policy.tokenizer.ChatTemplate;
+import io.livedpo.policy.tokenizer.ChatFormat;
+import io.livedpo.policy.tokenizer.ChatTemplateException;
 import io.livedpo.serving.config.ServingConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
@@ -54,14 +55,22 @@ public class ChatValidator {
         if (!registry.policies().contains(policy)) {
             throw new UnknownPolicyException(policy);
         }
-        long[] promptIds = registry.base().tokenizer().encode(ChatTemplate.prompt(call.messages()));
+        ChatFormat chat = registry.base().tokenizer().chat();
+        String prompt;
+        try {
+            prompt = chat.prompt(call.messages());
+        } catch (ChatTemplateException e) {
+            throw new InvalidRequestException("messages", "the model's chat template refuses these messages: "
+                    + e.getMessage());
+        }
+        long[] promptIds = registry.base().tokenizer().encode(prompt);
         int context = registry.base().model().config().contextLength();
         if (promptIds.length >= context) {
             throw new InvalidRequestException("messages", "prompt is " + promptIds.length
                     + " tokens; the model's context is " + context + " and must leave room for the answer");
         }
         List<String> stops = new ArrayList<>(stop);
-        stops.add(ChatTemplate.NEXT_TURN);
+        stops.addAll(chat.stops());
         long seed = call.seed() != null ? call.seed() : SEEDS.nextLong();
         List<SamplingParams> params = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -8,7 +8,7 @@ import io.livedpo.policy.score.PromptCompletion;
 import io.livedpo.policy.score.ScoredCompletion;
 import io.livedpo.policy.score.Scorer;
 import io.livedpo.policy.tokenizer.ChatMessage;
-import io.livedpo.policy.tokenizer.ChatTemplate;
+import io.livedpo.policy.tokenizer.ChatFormat;
 import io.livedpo.serving.config.ServingConfig;
 import io.livedpo.serving.engine.PolicyVersion;
 import io.livedpo.serving.engine.VersionLease;
@@ -144,9 +144,10 @@ public class CheckpointInstaller {
      * a rejection.
      */
     private void canary(PolicyVersion v) {
-        List<PromptCompletion> probes = config.canaryPrompts().stream().map(p -> new PromptCompletion(
-                registry.base().tokenizer().encode(ChatTemplate.prompt(List.of(new ChatMessage("user", p)))),
-                registry.base().tokenizer().encode(ChatTemplate.completion("Sure, happy to help."))))
+        ChatFormat chat = registry.base().tokenizer().chat();
+        List<PromptCompletion> probes = config.canaryPrompts().stream().map(p -> List.of(new ChatMessage("user", p)))
+                .map(m -> new PromptCompletion(registry.base().tokenizer().encode(chat.prompt(m)),
+                        registry.base().tokenizer().encode(chat.completion(m, "Sure, happy to help."))))
                 .toList();
         List<ScoredCompletion> scored;
         try (NoGrad off = NoGrad.enter()) {

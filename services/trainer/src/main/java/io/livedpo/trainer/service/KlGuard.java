@@ -10,7 +10,6 @@ import io.livedpo.policy.score.PromptCompletion;
 import io.livedpo.policy.score.ScoredCompletion;
 import io.livedpo.policy.score.Scorer;
 import io.livedpo.policy.tokenizer.ChatMessage;
-import io.livedpo.policy.tokenizer.ChatTemplate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -32,12 +31,14 @@ public final class KlGuard {
         this.base = base;
         this.settings = settings;
         this.prompts = settings.probePrompts().stream()
-                .map(p -> base.tokenizer().encode(ChatTemplate.prompt(List.of(new ChatMessage("user", p)))))
+                .map(p -> base.tokenizer().encode(
+                        base.tokenizer().chat().prompt(List.of(new ChatMessage("user", p)))))
                 .toList();
     }
 
     public double estimate(LoraAdapter adapter) {
-        long eos = base.model().config().eosTokenId();
+        // A stopped answer ends as the policy trains on it: with the template's end-of-turn, else EOS.
+        long eos = base.tokenizer().endOfTurnId().orElse((long) base.model().config().eosTokenId());
         try (NoGrad off = NoGrad.enter()) {
             List<Generation> answers = new Generator(base.model(), base.tokenizer()).generate(prompts,
                     Collections.nCopies(prompts.size(), SamplingParams.greedy(settings.maxTokens())), adapter);

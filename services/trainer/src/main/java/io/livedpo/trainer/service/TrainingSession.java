@@ -5,7 +5,7 @@ import io.livedpo.policy.PolicyModel;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.tokenizer.ChatMessage;
-import io.livedpo.policy.tokenizer.ChatTemplate;
+import io.livedpo.policy.tokenizer.ChatFormat;
 import io.livedpo.policy.train.DpoTrainer;
 import io.livedpo.policy.train.PreferenceEncoder;
 import io.livedpo.policy.train.PreferenceExample;
@@ -73,9 +73,10 @@ public final class TrainingSession implements AutoCloseable {
             metrics.pairs(pair.policy(), "duplicate", 1);
             return Offer.DUPLICATE;
         }
-        PreferenceExample example = encoder.encode(pair.pairId(), ChatTemplate.prompt(pair.prompt().stream()
-                        .map(m -> new ChatMessage(m.role(), m.content())).toList()),
-                ChatTemplate.completion(pair.chosen()), ChatTemplate.completion(pair.rejected()));
+        List<ChatMessage> prompt = pair.prompt().stream().map(m -> new ChatMessage(m.role(), m.content())).toList();
+        ChatFormat chat = base.tokenizer().chat();
+        PreferenceExample example = encoder.encode(pair.pairId(), chat.prompt(prompt),
+                chat.completion(prompt, pair.chosen()), chat.completion(prompt, pair.rejected()));
         int context = base.model().config().contextLength();
         if (example.promptIds().length + Math.max(example.chosenIds().length, example.rejectedIds().length)
                 > context) {
