@@ -12,6 +12,7 @@ import io.livedpo.proto.PushCheckpointResponse;
 import io.livedpo.proto.RollbackRequest;
 import io.livedpo.proto.StatusRequest;
 import io.livedpo.proto.StatusResponse;
+import io.livedpo.serving.metrics.ModelVersionMetrics;
 import io.livedpo.serving.service.CheckpointInstaller;
 import io.livedpo.serving.service.CheckpointRejectedException;
 import io.livedpo.serving.service.IncomingCheckpoint;
@@ -46,10 +47,13 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
 
     private final CheckpointInstaller installer;
     private final PolicyRegistry registry;
+    private final ModelVersionMetrics metrics;
 
-    public ModelControlGrpcService(CheckpointInstaller installer, PolicyRegistry registry) {
+    public ModelControlGrpcService(CheckpointInstaller installer, PolicyRegistry registry,
+                                   ModelVersionMetrics metrics) {
         this.installer = installer;
         this.registry = registry;
+        this.metrics = metrics;
     }
 
     @Override
@@ -181,6 +185,7 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
                         .asRuntimeException();
             }
             PolicyVersion now = registry.rollback(request.getPolicy());
+            metrics.rolledBack(request.getPolicy());
             LOG.warnf("rolled back to %s: %s", now.label(), request.getReason());
             return "rolled_back";
         });
