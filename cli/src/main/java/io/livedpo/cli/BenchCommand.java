@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  * Throughput on this machine: the GEMM ceiling through DJL, then DPO steps and decoding on random-weight models of a
  * tiny and of the GPT-2-small shape. Each result is one JSON line; the median of the timed repetitions is reported.
  */
-@Command(name = "bench", description = "Measure GEMM GFLOP/s, DPO step time, pairs/s, achieved FLOP/s and decode"
+@Command(mixinStandardHelpOptions = true,
+        name = "bench", description = "Measure GEMM GFLOP/s, DPO step time, pairs/s, achieved FLOP/s and decode"
         + " tokens/s (JSON lines).")
 final class BenchCommand implements Callable<Integer> {
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "export", description = "Fold an adapter into the base and write a full Hugging Face model directory.")
+@Command(mixinStandardHelpOptions = true,
+        name = "export", description = "Fold an adapter into the base and write a full Hugging Face model directory.")
 final class ExportCommand implements Callable<Integer> {
 
     @Spec

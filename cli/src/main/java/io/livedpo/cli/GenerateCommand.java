@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "generate", description = "Continue a prompt: {\"text\",\"ids\",\"finish_reason\"}.")
+@Command(mixinStandardHelpOptions = true,
+        name = "generate", description = "Continue a prompt: {\"text\",\"ids\",\"finish_reason\"}.")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec

@@ -10,7 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "inspect", description = "A checkpoint's metadata (livedpo.json) as one JSON line.")
+@Command(mixinStandardHelpOptions = true,
+        name = "inspect", description = "A checkpoint's metadata (livedpo.json) as one JSON line.")
 final class InspectCommand implements Callable<Integer> {
 
     @Spec

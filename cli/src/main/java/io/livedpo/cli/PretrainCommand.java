@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "pretrain", description = {
+@Command(mixinStandardHelpOptions = true,
+        name = "pretrain", description = {
         "Train a byte-level BPE tokenizer and a GPT-2 from scratch on a text corpus; writes a Hugging Face model"
                 + " directory (config.json, model.safetensors, tokenizer.json, tokenizer_config.json, training.json)"
                 + " to --out atomically and prints a JSON summary.",

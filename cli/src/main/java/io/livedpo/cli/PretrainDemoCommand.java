@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * uniformly over the simulator's styles (correct or wrong, polite or rude, concise or rambling, on- or off-topic), so
  * the base model answers well and badly alike and live feedback has something to teach it.
  */
-@Command(name = "pretrain-demo", description = "Pre-train the demo model on the synthetic assistant domain"
+@Command(mixinStandardHelpOptions = true,
+        name = "pretrain-demo", description = "Pre-train the demo model on the synthetic assistant domain"
         + " (deterministic for a seed; about 10 minutes on 2 cores) and write it as a Hugging Face directory.")
 final class PretrainDemoCommand implements Callable<Integer> {
 

@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "score", description = "log p(completion | prompt) for each {\"prompt\",\"completion\"} line of a JSONL"
+@Command(mixinStandardHelpOptions = true,
+        name = "score", description = "log p(completion | prompt) for each {\"prompt\",\"completion\"} line of a JSONL"
         + " file; prompt and completion are tokenized separately and concatenated.")
 final class ScoreCommand implements Callable<Integer> {
 

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  * Offline proof of learning: rounds of (sample pairs from the current policy → simulated users choose → DPO), then
  * base vs tuned on fresh prompts. With several betas, one line per beta: a point of the reward–KL frontier.
  */
-@Command(name = "simulate-offline", description = "Sample answers, label pairs with simulated users, train DPO, and"
+@Command(mixinStandardHelpOptions = true,
+        name = "simulate-offline", description = "Sample answers, label pairs with simulated users, train DPO, and"
         + " measure base vs tuned thumbs-up rate and KL on fresh prompts (one JSON line per beta).")
 final class SimulateOfflineCommand implements Callable<Integer> {
 

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "tokenize", description = "Token ids of a text, no special tokens added: {\"ids\":[...]}")
+@Command(mixinStandardHelpOptions = true,
+        name = "tokenize", description = "Token ids of a text, no special tokens added: {\"ids\":[...]}")
 final class TokenizeCommand implements Callable<Integer> {
 
     @Spec

@@ -33,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "train", description = "DPO on a LoRA adapter from a JSONL file of preference pairs (TRL's format);"
+@Command(mixinStandardHelpOptions = true,
+        name = "train", description = "DPO on a LoRA adapter from a JSONL file of preference pairs (TRL's format);"
         + " writes the adapter checkpoint to --out and prints a summary.")
 final class TrainCommand implements Callable<Integer> {
 

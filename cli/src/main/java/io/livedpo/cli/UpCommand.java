@@ -3,6 +3,7 @@ package io.livedpo.cli;
 import io.livedpo.local.LocalStack;
 import io.livedpo.local.LoopMonitor;
 import io.livedpo.local.Ports;
+import io.livedpo.local.PrometheusServer;
 import io.livedpo.local.Service;
 import io.livedpo.local.ServiceBuilds;
 import io.livedpo.local.StackSettings;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
  * The whole loop on this machine: a Kafka broker JVM, serving, feedback and trainer as child processes, optionally
  * simulated users. Prints the chat page URL, then one JSON line per model version once its successor is announced.
  */
-@Command(name = "up", description = "Run the loop locally: Kafka (own JVM), serving, feedback, trainer and optionally"
+@Command(mixinStandardHelpOptions = true,
+        name = "up", description = "Run the loop locally: Kafka (own JVM), serving, feedback, trainer and optionally"
         + " simulated users; one JSON line per model version; Ctrl-C stops everything.")
 final class UpCommand implements Callable<Integer> {
 
@@ -79,6 +81,13 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--trainer-port", defaultValue = "8082")
     int trainerPort;
 
+    @Option(names = "--prometheus", description = "also run Prometheus (the prometheus binary on the PATH) scraping"
+            + " the services with deploy/prometheus/rules; its URL is printed")
+    boolean withPrometheus;
+
+    @Option(names = "--prometheus-port", defaultValue = "9090")
+    int prometheusPort;
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -102,9 +111,11 @@ final class UpCommand implements Callable<Integer> {
         }
         Ports ports = new Ports(kafkaPort, controllerPort, servingPort, feedbackPort, trainerPort);
         ports.requireFree(); // before a possibly long build
+        Path prometheusBinary = withPrometheus ? prometheusBinary() : null;
         if (fresh) {
             deleteDataDir(dataDir);
         }
+        logClientsToFile(dataDir.resolve("logs").resolve("livedpo-up.log"));
         if (!ServiceBuilds.buildMissing(home, EnumSet.allOf(Service.class)).isEmpty()) {
             err.println("livedpo up: services built");
         }
@@ -112,6 +123,15 @@ final class UpCommand implements Callable<Integer> {
         err.println("livedpo up: starting Kafka and the services (logs in " + settings.dataDir().resolve("logs")
                 + ")");
         LocalStack stack = LocalStack.start(settings);
+        PrometheusServer prometheus;
+        try {
+            prometheus = prometheusBinary == null ? null : PrometheusServer.start(prometheusBinary, settings,
+                    settings.dataDir().resolve("prometheus"), prometheusPort, PrometheusServer.projectRules(home),
+                    Duration.ofSeconds(5));
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
         VoteLedger ledger = new VoteLedger();
         LoopMonitor monitor = new LoopMonitor(stack.bootstrapServers(), "default", ledger, settings.dataDir(),
                 settings.trainerUrl(), row -> Json.print(out, json(row)));
@@ -130,6 +150,9 @@ final class UpCommand implements Callable<Integer> {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
+                    if (prometheus != null) {
+                        prometheus.close();
+                    }
                     stack.close();
                     stopped.countDown();
                 }
@@ -141,8 +164,13 @@ final class UpCommand implements Callable<Integer> {
             awaitQuietly(stopped);
         }, "livedpo-up-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        Json.print(out, Map.of("chat", settings.servingUrl() + "/", "data_dir", settings.dataDir().toString(),
+        Map<String, Object> started = new LinkedHashMap<>(Map.of("chat", settings.servingUrl() + "/",
+                "data_dir", settings.dataDir().toString(),
                 "curve", settings.dataDir().resolve("learning-curve.html").toString()));
+        if (prometheus != null) {
+            started.put("prometheus", prometheus.url());
+        }
+        Json.print(out, started);
         if (traffic != null) {
             traffic.start();
         }
@@ -153,6 +181,24 @@ final class UpCommand implements Callable<Integer> {
             stop.run();
         }
         return 0;
+    }
+
+    private Path prometheusBinary() {
+        Path binary = PrometheusServer.binary().orElseThrow(() -> new BadInputException(
+                "--prometheus: no prometheus binary on the PATH; " + PrometheusServer.INSTALL_HINT));
+        if (!Ports.isFree(prometheusPort)) {
+            throw new BadInputException("--prometheus-port " + prometheusPort + " is taken; choose another");
+        }
+        return binary;
+    }
+
+    /**
+     * Kafka clients in this JVM (topic setup, the loop monitor) warn while the broker starts; those lines belong in
+     * the log, not between the JSON lines on the console. slf4j-simple reads this once, before its first logger.
+     */
+    private static void logClientsToFile(Path log) throws IOException {
+        Files.createDirectories(log.getParent());
+        System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
     }
 
     private static Map<String, Object> json(VersionRow r) {

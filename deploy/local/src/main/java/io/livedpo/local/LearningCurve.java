@@ -46,24 +46,32 @@ public final class LearningCurve {
                 + "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}</style></head><body>\n");
         sb.append("<h1>LiveDPO learning curve</h1>\n<p>x axis: preference pairs trained (one point per model version)."
                 + "</p>\n");
-        sb.append("<h2>Thumbs-up rate of served answers</h2>\n")
-                .append(svg(rows, VersionRow::thumbsUpRate, "#1f77b4", 0, 1));
+        sb.append("<h2>Thumbs-up rate of served answers</h2>\n<p>Bars: 95 % interval (Wilson) of each version's rate."
+                + " A version gets tens to a few hundred votes, so its interval is wide: a dip that stays inside the"
+                + " previous version's interval may be noise, not a regression.</p>\n")
+                .append(svg(rows, VersionRow::thumbsUpRate, "#1f77b4", 0, 1, true));
         double maxKl = rows.stream().mapToDouble(VersionRow::kl).filter(Double::isFinite).max().orElse(1);
         sb.append("<h2>KL(policy &#8214; reference) estimate, nats</h2>\n")
-                .append(svg(rows, VersionRow::kl, "#d62728", 0, Math.max(maxKl, 1e-6)));
+                .append(svg(rows, VersionRow::kl, "#d62728", 0, Math.max(maxKl, 1e-6), false));
         sb.append("<h2>Versions</h2>\n<table><tr><th>version</th><th>pairs trained</th><th>votes</th>"
-                + "<th>thumbs-up rate</th><th>KL</th><th>feedback to serving (s)</th></tr>\n");
+                + "<th>thumbs-up rate</th><th>95 % interval</th><th>KL</th><th>feedback to serving (s)</th></tr>\n");
         for (VersionRow r : rows) {
             sb.append("<tr><td>").append(r.version()).append("</td><td>").append(r.pairsTrained())
                     .append("</td><td>").append(r.votes()).append("</td><td>").append(num(r.thumbsUpRate()))
-                    .append("</td><td>").append(num(r.kl())).append("</td><td>")
+                    .append("</td><td>").append(interval(r)).append("</td><td>").append(num(r.kl())).append("</td><td>")
                     .append(num(r.feedbackToServingSeconds())).append("</td></tr>\n");
         }
         return sb.append("</table>\n</body></html>\n").toString();
     }
 
+    private static String interval(VersionRow r) {
+        WilsonInterval w = WilsonInterval.of(r.thumbsUpRate(), r.votes());
+        return Double.isFinite(w.low()) ? num(w.low()) + " &#8211; " + num(w.high()) : "";
+    }
+
+    /** {@code band}: draw each point's 95 % Wilson interval (the y value is a rate over the row's votes). */
     private static String svg(List<VersionRow> rows, ToDoubleFunction<VersionRow> y, String color, double yMin,
-                              double yMax) {
+                              double yMax, boolean band) {
         double xMax = Math.max(1, rows.stream().mapToLong(VersionRow::pairsTrained).max().orElse(1));
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -84,6 +92,15 @@ public final class LearningCurve {
             double px = PAD + (W - 2.0 * PAD) * r.pairsTrained() / xMax;
             double py = H - PAD - (H - 2.0 * PAD) * (v - yMin) / (yMax - yMin);
             points.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
+            if (band) {
+                WilsonInterval w = WilsonInterval.of(v, r.votes());
+                double low = H - PAD - (H - 2.0 * PAD) * (w.low() - yMin) / (yMax - yMin);
+                double high = H - PAD - (H - 2.0 * PAD) * (w.high() - yMin) / (yMax - yMin);
+                sb.append(String.format(Locale.ROOT, "<line class=\"interval\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                        + "y2=\"%.1f\" stroke=\"%s\" stroke-opacity=\"0.5\" stroke-width=\"6\"><title>v%d: 95 %% "
+                        + "interval %s to %s (%d votes)</title></line>%n", px, low, px, high, color, r.version(),
+                        num(w.low()), num(w.high()), r.votes()));
+            }
             sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>v%d: "
                     + "%s</title></circle>%n", px, py, color, r.version(), num(v)));
         }

@@ -127,6 +127,17 @@ public final class LocalStack implements AutoCloseable {
         return logs;
     }
 
+    /** Stops one service (SIGTERM, as close does), leaving the others and the broker running: a fault to inject. */
+    public void stop(Service service) {
+        services.removeIf(p -> {
+            if (p.service() != service) {
+                return false;
+            }
+            p.close();
+            return true;
+        });
+    }
+
     @Override
     public void close() {
         for (int i = services.size() - 1; i >= 0; i--) {

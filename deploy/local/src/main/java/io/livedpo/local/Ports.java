@@ -47,7 +47,7 @@ public record Ports(int kafka, int controller, int serving, int feedback, int tr
         });
     }
 
-    static boolean isFree(int port) {
+    public static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));

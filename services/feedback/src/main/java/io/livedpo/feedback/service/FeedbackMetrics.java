@@ -1,6 +1,7 @@
 package io.livedpo.feedback.service;
 
 import io.livedpo.events.PairSource;
+import io.livedpo.feedback.metrics.VersionParents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,11 +17,13 @@ public class FeedbackMetrics implements FeedbackObserver {
 
     private final MeterRegistry registry;
     private final PolicyStats stats;
+    private final VersionParents parents;
     private final Counter unmatched;
 
     public FeedbackMetrics(MeterRegistry registry, PolicyStats stats) {
         this.registry = registry;
         this.stats = stats;
+        this.parents = new VersionParents(registry);
         this.unmatched = Counter.builder("livedpo_feedback_unmatched")
                 .description("Feedback whose response did not arrive within the grace period")
                 .register(registry);
@@ -32,7 +35,11 @@ public class FeedbackMetrics implements FeedbackObserver {
     }
 
     @Override
-    public void voteCounted(String policy) {
+    public void voteCounted(String policy, long modelVersion, String rating) {
+        // Per version: the learning curve and the learning-regression alert compare a version with its parent.
+        registry.counter("livedpo_feedback_votes", "policy", policy, "version", String.valueOf(modelVersion),
+                "rating", rating).increment();
+        parents.voted(policy, modelVersion);
         stats.vote(policy);
     }
 

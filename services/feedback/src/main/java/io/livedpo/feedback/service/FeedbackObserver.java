@@ -8,8 +8,11 @@ public interface FeedbackObserver {
     /** A valid feedback event was read; {@code kind} is {@code up}, {@code down} or {@code pairwise}. */
     void feedbackReceived(String kind);
 
-    /** A vote or an A/B choice was joined with its response(s), so its policy is known. */
-    void voteCounted(String policy);
+    /**
+     * A vote or an A/B choice was joined with its response(s), so the policy and model version it judges are known;
+     * {@code rating} is {@code up}, {@code down} or {@code pairwise} (then the version is the chosen response's).
+     */
+    void voteCounted(String policy, long modelVersion, String rating);
 
     void pairEmitted(String policy, PairSource source);
 

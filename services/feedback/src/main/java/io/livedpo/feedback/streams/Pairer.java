@@ -8,6 +8,7 @@ import io.livedpo.feedback.service.FeedbackObserver;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -65,7 +66,8 @@ final class Pairer extends ContextualProcessor<String, Resolved, String, Prefere
         PromptVotes standing = votes.get(record.key());
         standing = (standing == null ? PromptVotes.EMPTY : standing).since(now - window);
         StandingVote vote = StandingVote.of(record.value());
-        observer.voteCounted(vote.response().policy());
+        observer.voteCounted(vote.response().policy(), vote.response().modelVersion(),
+                vote.rating().name().toLowerCase(Locale.ROOT));
 
         List<StandingVote> kept = new ArrayList<>(standing.votes());
         kept.removeIf(vote::sameVoterAndResponse);
@@ -106,7 +108,7 @@ final class Pairer extends ContextualProcessor<String, Resolved, String, Prefere
         halves.delete(feedbackId);
         ResponseEvent chosen = (arrived.side() == Side.CHOSEN ? arrived : waiting.resolved()).response();
         ResponseEvent rejected = (arrived.side() == Side.REJECTED ? arrived : waiting.resolved()).response();
-        observer.voteCounted(chosen.policy());
+        observer.voteCounted(chosen.policy(), chosen.modelVersion(), "pairwise");
         String problem = problemWith(chosen, rejected);
         if (problem != null) {
             observer.rejected(problem);

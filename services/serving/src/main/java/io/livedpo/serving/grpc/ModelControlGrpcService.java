@@ -13,6 +13,7 @@ import io.livedpo.proto.StatusRequest;
 import io.livedpo.proto.StatusResponse;
 import io.livedpo.proto.Outcome;
 import io.livedpo.serving.engine.PolicyVersion;
+import io.livedpo.serving.metrics.ModelVersionMetrics;
 import io.livedpo.serving.service.CheckpointInstaller;
 import io.livedpo.serving.service.PolicyRegistry;
 import io.livedpo.serving.service.UnknownPolicyException;
@@ -41,10 +42,13 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
 
     private final CheckpointInstaller installer;
     private final PolicyRegistry registry;
+    private final ModelVersionMetrics metrics;
 
-    public ModelControlGrpcService(CheckpointInstaller installer, PolicyRegistry registry) {
+    public ModelControlGrpcService(CheckpointInstaller installer, PolicyRegistry registry,
+                                   ModelVersionMetrics metrics) {
         this.installer = installer;
         this.registry = registry;
+        this.metrics = metrics;
     }
 
     @Override
@@ -81,6 +85,7 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
                         .asRuntimeException();
             }
             PolicyVersion now = registry.rollback(request.getPolicy());
+            metrics.rolledBack(request.getPolicy());
             LOG.warnf("rolled back to %s: %s", now.label(), request.getReason());
             return Outcome.ROLLED_BACK;
         });
