@@ -19,6 +19,10 @@ public final class Fixtures {
     public static final Path TINY_F16 = ROOT.resolve("tiny-gpt2-noprefix-f16");
     public static final Path TINY_BF16 = ROOT.resolve("tiny-gpt2-bf16");
     public static final Path TINY_LORA = ROOT.resolve("tiny-gpt2-lora");
+    /** tools/reference/make_llama_fixtures.py: token ids only, no tokenizer. */
+    public static final Path TINY_LLAMA = ROOT.resolve("tiny-llama");
+    public static final Path TINY_QWEN2_BF16 = ROOT.resolve("tiny-qwen2-bf16");
+    public static final Path TINY_LLAMA_LORA = ROOT.resolve("tiny-llama-lora");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

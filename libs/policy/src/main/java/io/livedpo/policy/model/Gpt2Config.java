@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * @param eosTokenId       eos_token_id: generation stops on it
  */
 public record Gpt2Config(int vocabSize, int contextLength, int embedDim, int layers, int heads, float layerNormEpsilon,
-                         int bosTokenId, int eosTokenId) {
+                         int bosTokenId, int eosTokenId) implements LmConfig {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,10 +38,21 @@ public record Gpt2Config(int vocabSize, int contextLength, int embedDim, int lay
     }
 
     /** Weights in the model, lm_head excluded (tied to wte). */
+    @Override
     public long parameterCount() {
         long c = embedDim;
         long perBlock = 2 * 2 * c + (c * 3 * c + 3 * c) + (c * c + c) + (c * 4 * c + 4 * c) + (4 * c * c + c);
         return (long) vocabSize * c + (long) contextLength * c + layers * perBlock + 2 * c;
+    }
+
+    @Override
+    public long matmulParameters() {
+        return 12L * layers * embedDim * embedDim + (long) vocabSize * embedDim;
+    }
+
+    @Override
+    public int attentionWidth() {
+        return embedDim;
     }
 
     public static Gpt2Config read(Path configJson) throws IOException {
