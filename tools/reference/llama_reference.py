@@ -7,7 +7,8 @@ import math
 
 import numpy as np
 
-from gpt2_reference import log_softmax, softmax, to_f64
+import gpt2_reference
+from gpt2_reference import softmax, to_f64
 
 
 def rope_inv_freq(cfg):
@@ -92,22 +93,12 @@ def forward(w, cfg, ids):
 
 def completion_logprobs(w, cfg, prompt_ids, completion_ids):
     """TRL convention: log p(c_j | prompt + c_<j) for each completion token."""
-    ids = list(prompt_ids) + list(completion_ids)
-    lp = log_softmax(forward(w, cfg, ids))
-    P = len(prompt_ids)
-    return [float(lp[P + j - 1, t]) for j, t in enumerate(completion_ids)]
+    return gpt2_reference.completion_logprobs(w, cfg, prompt_ids, completion_ids, forward_fn=forward)
 
 
 def greedy(w, cfg, prompt_ids, n_new):
     """Argmax decoding, full forward each step (no KV cache). Also returns top1-top2 margins."""
-    ids, new, margins = list(prompt_ids), [], []
-    for _ in range(n_new):
-        last = forward(w, cfg, ids)[-1]
-        order = np.argsort(-last, kind="stable")
-        margins.append(float(last[order[0]] - last[order[1]]))
-        new.append(int(order[0]))
-        ids.append(int(order[0]))
-    return new, margins
+    return gpt2_reference.greedy(w, cfg, prompt_ids, n_new, forward_fn=forward)
 
 
 def apply_lora(w, adapter, r, alpha):

@@ -1,7 +1,14 @@
 package io.livedpo.policy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.model.CausalLm;
+import io.livedpo.policy.score.PromptCompletion;
+import io.livedpo.policy.score.ScoredCompletion;
+import io.livedpo.policy.score.Scorer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -51,6 +58,27 @@ public final class Fixtures {
             out[i] = array.get(i).asDouble();
         }
         return out;
+    }
+
+    /**
+     * Scores every case of {@code expected} in one padded batch of different lengths (so padding must not leak into
+     * any sequence) and checks each token's log-prob, and their sum, against the reference.
+     */
+    public static void assertLogProbsMatch(CausalLm model, LoraAdapter adapter, JsonNode expected, double tolerance) {
+        List<JsonNode> cases = list(expected.get("cases"));
+        List<PromptCompletion> items = cases.stream()
+                .map(c -> new PromptCompletion(longs(c.get("prompt_ids")), longs(c.get("completion_ids"))))
+                .toList();
+        List<ScoredCompletion> scored = new Scorer(model).score(items, adapter, items.size());
+        for (int i = 0; i < cases.size(); i++) {
+            double[] want = doubles(cases.get(i).get("token_logprobs"));
+            float[] got = scored.get(i).tokenLogprobs();
+            assertEquals(want.length, got.length, "case " + i);
+            for (int j = 0; j < want.length; j++) {
+                assertEquals(want[j], got[j], tolerance, "case " + i + " token " + j);
+            }
+            assertEquals(cases.get(i).get("logprob").asDouble(), scored.get(i).logprob(), tolerance * want.length);
+        }
     }
 
     public static List<JsonNode> list(JsonNode array) {

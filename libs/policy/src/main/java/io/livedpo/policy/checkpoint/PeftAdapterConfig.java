@@ -18,8 +18,9 @@ final class PeftAdapterConfig {
     }
 
     /**
-     * fan_in_fan_out is true for GPT-2's Conv1D projections ([in, out] weights), false for nn.Linear. Suffixes such as
-     * {@code attn.c_attn} are valid PEFT target_modules: PEFT matches a module whose name ends with {@code "." + target}.
+     * fan_in_fan_out is true for GPT-2's Conv1D projections ([in, out] weights), false for nn.Linear. Suffixes such
+     * as {@code attn.c_attn} are valid PEFT target_modules: PEFT matches a module whose name ends with
+     * {@code "." + target}.
      * base_model_name_or_path holds the base fingerprint; PeftModel.from_pretrained takes the base model explicitly.
      */
     static ObjectNode toJson(LoraConfig config, String baseModel) {

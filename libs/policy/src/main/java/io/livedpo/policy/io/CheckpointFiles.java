@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * The weight files of a Hugging Face model directory: one {@code model.safetensors}, or the shards that
- * {@code model.safetensors.index.json}'s weight_map names (as {@code save_pretrained} writes models over its shard size).
+ * {@code model.safetensors.index.json}'s weight_map names ({@code save_pretrained} shards models over its shard size).
  */
 public final class CheckpointFiles {
 

@@ -2,7 +2,7 @@ package io.livedpo.policy.model;
 
 import ai.djl.ndarray.NDArray;
 
-/** {@code nn.Linear}: y = x·Wᵀ + b with W stored [out, in]; the bias is optional (null when the checkpoint has none). */
+/** {@code nn.Linear}: y = x·Wᵀ + b with W stored [out, in]; bias null when the checkpoint has none. */
 record Linear(String path, NDArray weight, NDArray bias) implements Projection {
 
     @Override

@@ -103,10 +103,10 @@ public record LlamaConfig(String modelType, int vocabSize, int contextLength, in
         if (!act.equals("silu")) {
             throw new IOException(where + ": hidden_act '" + act + "' is not supported (silu)");
         }
-        int context = required(n, "max_position_embeddings", where);
+        int context = ConfigKeys.required(n, "max_position_embeddings", where);
         refuseSlidingWindow(n, type, context, where);
-        int hidden = required(n, "hidden_size", where);
-        int heads = required(n, "num_attention_heads", where);
+        int hidden = ConfigKeys.required(n, "hidden_size", where);
+        int heads = ConfigKeys.required(n, "num_attention_heads", where);
         boolean llama = type.equals("llama");
         boolean attentionBias = llama && n.path("attention_bias").asBoolean(false);
         int eos = firstId(n.get("eos_token_id"), -1);
@@ -114,8 +114,9 @@ public record LlamaConfig(String modelType, int vocabSize, int contextLength, in
             throw new IOException(where + ": missing 'eos_token_id'");
         }
         try {
-            return new LlamaConfig(type, required(n, "vocab_size", where), context, hidden,
-                    required(n, "intermediate_size", where), required(n, "num_hidden_layers", where), heads,
+            return new LlamaConfig(type, ConfigKeys.required(n, "vocab_size", where), context, hidden,
+                    ConfigKeys.required(n, "intermediate_size", where),
+                    ConfigKeys.required(n, "num_hidden_layers", where), heads,
                     n.hasNonNull("num_key_value_heads") ? n.get("num_key_value_heads").asInt() : heads,
                     n.hasNonNull("head_dim") ? n.get("head_dim").asInt() : hidden / heads,
                     (float) n.path("rms_norm_eps").asDouble(1e-6), n.path("rope_theta").asDouble(10000.0),
@@ -150,13 +151,6 @@ public record LlamaConfig(String modelType, int vocabSize, int contextLength, in
             return node.isEmpty() ? fallback : node.get(0).asInt();
         }
         return node.asInt();
-    }
-
-    private static int required(JsonNode n, String key, String where) throws IOException {
-        if (!n.hasNonNull(key)) {
-            throw new IOException(where + ": missing '" + key + "'");
-        }
-        return n.get(key).asInt();
     }
 
     public void write(Path configJson) throws IOException {

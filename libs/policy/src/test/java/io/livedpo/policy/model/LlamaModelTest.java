@@ -17,10 +17,6 @@ import io.livedpo.policy.Fixtures;
 import io.livedpo.policy.generate.Generation;
 import io.livedpo.policy.generate.Generator;
 import io.livedpo.policy.generate.SamplingParams;
-import io.livedpo.policy.lora.LoraAdapter;
-import io.livedpo.policy.score.PromptCompletion;
-import io.livedpo.policy.score.ScoredCompletion;
-import io.livedpo.policy.score.Scorer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Our Llama-family forward against a float64 numpy transcription of HF's LlamaForCausalLM / Qwen2ForCausalLM
  * (tools/reference/llama_reference.py): GQA and MQA, both rope scalings, biases, tied and untied heads, BF16 shards.
  */
-public class LlamaModelTest {
+class LlamaModelTest {
 
     /** float32 against float64 over ≤40 positions. */
     static final double TOLERANCE = 1e-4;
@@ -55,31 +51,13 @@ public class LlamaModelTest {
         manager.close();
     }
 
-    /** Scores every fixture case in one padded batch and checks each token's log-prob against the reference. */
-    public static void assertLogProbsMatch(CausalLm model, LoraAdapter adapter, JsonNode expected) {
-        List<JsonNode> cases = Fixtures.list(expected.get("cases"));
-        List<PromptCompletion> items = cases.stream()
-                .map(c -> new PromptCompletion(Fixtures.longs(c.get("prompt_ids")),
-                        Fixtures.longs(c.get("completion_ids"))))
-                .toList();
-        List<ScoredCompletion> scored = new Scorer(model).score(items, adapter, items.size());
-        for (int i = 0; i < cases.size(); i++) {
-            double[] want = Fixtures.doubles(cases.get(i).get("token_logprobs"));
-            float[] got = scored.get(i).tokenLogprobs();
-            assertEquals(want.length, got.length, "case " + i);
-            for (int j = 0; j < want.length; j++) {
-                assertEquals(want[j], got[j], TOLERANCE, "case " + i + " token " + j);
-            }
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"tiny-llama", "tiny-qwen2-bf16"})
     void logProbsMatchTheReference(String fixture) throws IOException {
         Path dir = Fixtures.ROOT.resolve(fixture);
         try (CausalLm model = CausalLm.load(dir, manager)) {
             assertInstanceOf(LlamaModel.class, model);
-            assertLogProbsMatch(model, null, Fixtures.expected(dir));
+            Fixtures.assertLogProbsMatch(model, null, Fixtures.expected(dir), TOLERANCE);
         }
     }
 
@@ -147,7 +125,7 @@ public class LlamaModelTest {
             model.writeFiles(out, model.weights());
             assertEquals(model.config(), LlamaConfig.read(out.resolve("config.json")));
             try (CausalLm copy = CausalLm.load(out, manager)) {
-                assertLogProbsMatch(copy, null, Fixtures.expected(Fixtures.TINY_QWEN2_BF16));
+                Fixtures.assertLogProbsMatch(copy, null, Fixtures.expected(Fixtures.TINY_QWEN2_BF16), TOLERANCE);
             }
         }
     }
