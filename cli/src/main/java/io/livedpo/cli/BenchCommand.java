@@ -17,6 +17,7 @@ import io.livedpo.policy.train.DpoTrainer;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.policy.train.TrainConfig;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -51,7 +52,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--shape", defaultValue = "tiny,gpt2-small", split = ",", paramLabel = "tiny|gpt2-small|qwen2.5-0.5b")
+    @Option(names = "--shape", defaultValue = "tiny,gpt2-small", split = ",",
+            paramLabel = "tiny|gpt2-small|qwen2.5-0.5b")
     List<String> shapes;
 
     @Option(names = "--pairs", defaultValue = "4", paramLabel = "B", description = "pairs per DPO step")
@@ -116,14 +118,16 @@ final class BenchCommand implements Callable<Integer> {
             DpoTrainer trainer = new DpoTrainer(model, adapter, TrainConfig.defaults());
             List<PreferenceExample> batch = randomPairs(c, pairs, t);
             trainer.step(batch); // warm-up: allocator, JIT, first-touch
+            long cpuStart = processCpuNanos();
             double seconds = median(steps, () -> trainer.step(batch));
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9 / steps;
             long tokens = 2L * pairs * t;
             // Reference forward + policy forward + backward to the activations (the frozen base needs no weight
             // gradients, so backward costs about one forward): ~3 forwards. Attention counted over the full T x T.
             double forwardFlops = tokens * (2.0 * c.matmulParameters() + 4.0 * c.layers() * t * c.attentionWidth());
             double achieved = 3 * forwardFlops / seconds / 1e9;
             Json.print(out, row("dpo_step", "model", name, "params", c.parameterCount(), "pairs", pairs,
-                    "seq_len", t, "seconds", seconds, "pairs_per_second", pairs / seconds,
+                    "seq_len", t, "seconds", seconds, "cpu_seconds", cpuSeconds, "pairs_per_second", pairs / seconds,
                     "achieved_gflops", achieved, "ceiling_ratio", achieved / ceiling));
         }
     }
@@ -140,10 +144,12 @@ final class BenchCommand implements Callable<Integer> {
             List<SamplingParams> params = Collections.nCopies(b, SamplingParams.greedy(decodeTokens));
             int[] produced = new int[1];
             generator.generate(prompts, params, null);
+            long cpuStart = processCpuNanos();
             double seconds = median(steps, () -> produced[0] = generator.generate(prompts, params, null).stream()
                     .mapToInt(g -> g.ids().length).sum());
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9 / steps;
             Json.print(out, row("decode", "model", name, "batch", b, "new_tokens", produced[0], "seconds", seconds,
-                    "tokens_per_second", produced[0] / seconds));
+                    "cpu_seconds", cpuSeconds, "tokens_per_second", produced[0] / seconds));
         }
     }
 
@@ -156,6 +162,15 @@ final class BenchCommand implements Callable<Integer> {
                     rng.longs(t - prompt, 0, c.vocabSize()).toArray(), rng.longs(t - prompt, 0, c.vocabSize()).toArray()));
         }
         return out;
+    }
+
+    /**
+     * CPU time of the whole process, PyTorch's native threads included: on a shared machine, wall time measures the
+     * neighbours as much as the model, and CPU seconds per step tell the two apart.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double median(int repetitions, Runnable work) {
