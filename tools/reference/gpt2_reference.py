@@ -296,19 +296,19 @@ def forward(w, cfg, ids):
     return h @ w["wte.weight"].T  # tied lm_head
 
 
-def completion_logprobs(w, cfg, prompt_ids, completion_ids):
-    """TRL convention: log p(c_j | prompt + c_<j) for each completion token."""
+def completion_logprobs(w, cfg, prompt_ids, completion_ids, forward_fn=None):
+    """TRL convention: log p(c_j | prompt + c_<j) for each completion token (under `forward_fn`, GPT-2 by default)."""
     ids = list(prompt_ids) + list(completion_ids)
-    lp = log_softmax(forward(w, cfg, ids))
+    lp = log_softmax((forward_fn or forward)(w, cfg, ids))
     P = len(prompt_ids)
     return [float(lp[P + j - 1, t]) for j, t in enumerate(completion_ids)]
 
 
-def greedy(w, cfg, prompt_ids, n_new):
+def greedy(w, cfg, prompt_ids, n_new, forward_fn=None):
     """Argmax decoding, full forward each step (no KV cache). Also returns top1-top2 margins."""
     ids, new, margins = list(prompt_ids), [], []
     for _ in range(n_new):
-        last = forward(w, cfg, ids)[-1]
+        last = (forward_fn or forward)(w, cfg, ids)[-1]
         order = np.argsort(-last, kind="stable")
         margins.append(float(last[order[0]] - last[order[1]]))
         new.append(int(order[0]))

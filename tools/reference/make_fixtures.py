@@ -13,7 +13,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gpt2_reference as ref  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-OUT = os.path.join(ROOT, "services", "policy", "src", "test", "resources", "fixtures")
+OUT = os.path.join(ROOT, "libs", "policy", "src", "test", "resources", "fixtures")
+DIRS = ("tiny-gpt2", "tiny-gpt2-noprefix-f16", "tiny-gpt2-bf16", "tiny-gpt2-lora")
 SEED = 20240601
 NUM_MERGES = 150
 N_EMBD, N_LAYER, N_HEAD, N_POS = 32, 2, 4, 64
@@ -244,9 +245,9 @@ def sanity_checks(tok, w, cfg, exps):
 
 
 def main():
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
-    os.makedirs(OUT)
+    for name in DIRS:  # only this script's fixtures: make_llama_fixtures.py writes beside them
+        shutil.rmtree(os.path.join(OUT, name), ignore_errors=True)
+    os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(SEED)
     tok = make_tokenizer()
     V = len(tok.vocab)
@@ -291,7 +292,7 @@ def main():
 
     sanity_checks(tok, w, cfg, exps)
     total = 0
-    for dirpath, _, files in os.walk(OUT):
+    for dirpath, _, files in (w for d in DIRS for w in os.walk(os.path.join(OUT, d))):
         for f in sorted(files):
             total += os.path.getsize(os.path.join(dirpath, f))
     print(f"vocab_size={V} eos_id={eos} total_bytes={total}")

@@ -8,13 +8,16 @@ import io.livedpo.policy.generate.Generator;
 import io.livedpo.policy.generate.SamplingParams;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.lora.LoraConfig;
+import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.model.Gpt2Config;
-import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.policy.model.LlamaConfig;
+import io.livedpo.policy.model.LmConfig;
 import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.policy.train.DpoTrainer;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.policy.train.TrainConfig;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -30,22 +33,28 @@ import picocli.CommandLine.Spec;
 
 /**
  * Throughput on this machine: the GEMM ceiling through DJL, then DPO steps and decoding on random-weight models of a
- * tiny and of the GPT-2-small shape. Each result is one JSON line; the median of the timed repetitions is reported.
+ * tiny, the GPT-2-small and the Qwen2.5-0.5B shape (built in memory, nothing downloaded). Each result is one JSON line; the median of the timed repetitions is reported.
  */
 @Command(mixinStandardHelpOptions = true,
         name = "bench", description = "Measure GEMM GFLOP/s, DPO step time, pairs/s, achieved FLOP/s and decode"
         + " tokens/s (JSON lines).")
 final class BenchCommand implements Callable<Integer> {
 
-    /** Shapes benchmarked: a small model the tests could train, and GPT-2 small (124M). */
-    static final Map<String, Gpt2Config> SHAPES = Map.of(
+    /**
+     * Shapes benchmarked: a small model the tests could train, GPT-2 small (124M), and Qwen2.5-0.5B (494M: GQA 14/2,
+     * q/k/v bias, tied head, as its config.json says).
+     */
+    static final Map<String, LmConfig> SHAPES = Map.of(
             "tiny", new Gpt2Config(4096, 256, 128, 4, 4, 1e-5f, 4095, 4095),
-            "gpt2-small", new Gpt2Config(50257, 1024, 768, 12, 12, 1e-5f, 50256, 50256));
+            "gpt2-small", new Gpt2Config(50257, 1024, 768, 12, 12, 1e-5f, 50256, 50256),
+            "qwen2.5-0.5b", new LlamaConfig("qwen2", 151936, 32768, 896, 4864, 24, 14, 2, 64, 1e-6f, 1_000_000.0, null,
+                    true, false, false, true, 151643, 151643));
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--shape", defaultValue = "tiny,gpt2-small", split = ",", paramLabel = "tiny|gpt2-small")
+    @Option(names = "--shape", defaultValue = "tiny,gpt2-small", split = ",",
+            paramLabel = "tiny|gpt2-small|qwen2.5-0.5b")
     List<String> shapes;
 
     @Option(names = "--pairs", defaultValue = "4", paramLabel = "B", description = "pairs per DPO step")
@@ -67,15 +76,14 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         for (String s : shapes) {
             if (!SHAPES.containsKey(s)) {
-                throw new BadInputException("unknown shape '" + s + "' (tiny, gpt2-small)");
+                throw new BadInputException("unknown shape '" + s + "' (tiny, gpt2-small, qwen2.5-0.5b)");
             }
         }
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager()) {
             double ceiling = gemm(manager, out);
             for (String name : shapes) {
-                Gpt2Config config = SHAPES.get(name);
-                try (Gpt2Model model = Gpt2Model.random(config, 1L, manager)) {
+                try (CausalLm model = CausalLm.random(SHAPES.get(name), 1L, manager)) {
                     dpo(name, model, ceiling, out);
                     decode(name, model, out);
                 }
@@ -103,28 +111,30 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void dpo(String name, Gpt2Model model, double ceiling, PrintWriter out) {
-        Gpt2Config c = model.config();
+    private void dpo(String name, CausalLm model, double ceiling, PrintWriter out) {
+        LmConfig c = model.config();
         int t = Math.min(seqLen, c.contextLength());
-        try (LoraAdapter adapter = LoraAdapter.create(model, LoraConfig.defaults(), 1L, model.manager())) {
+        LoraConfig lora = new LoraConfig(8, 16f, model.defaultLoraTargets());
+        try (LoraAdapter adapter = LoraAdapter.create(model, lora, 1L, model.manager())) {
             DpoTrainer trainer = new DpoTrainer(model, adapter, TrainConfig.defaults());
             List<PreferenceExample> batch = randomPairs(c, pairs, t);
             trainer.step(batch); // warm-up: allocator, JIT, first-touch
+            long cpuStart = processCpuNanos();
             double seconds = median(steps, () -> trainer.step(batch));
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9 / steps;
             long tokens = 2L * pairs * t;
             // Reference forward + policy forward + backward to the activations (the frozen base needs no weight
             // gradients, so backward costs about one forward): ~3 forwards. Attention counted over the full T x T.
-            double forwardFlops = tokens * (2.0 * (12.0 * c.layers() * c.embedDim() * c.embedDim()
-                    + (double) c.vocabSize() * c.embedDim()) + 4.0 * c.layers() * t * c.embedDim());
+            double forwardFlops = tokens * (2.0 * c.matmulParameters() + 4.0 * c.layers() * t * c.attentionWidth());
             double achieved = 3 * forwardFlops / seconds / 1e9;
             Json.print(out, row("dpo_step", "model", name, "params", c.parameterCount(), "pairs", pairs,
-                    "seq_len", t, "seconds", seconds, "pairs_per_second", pairs / seconds,
+                    "seq_len", t, "seconds", seconds, "cpu_seconds", cpuSeconds, "pairs_per_second", pairs / seconds,
                     "achieved_gflops", achieved, "ceiling_ratio", achieved / ceiling));
         }
     }
 
-    private void decode(String name, Gpt2Model model, PrintWriter out) {
-        Gpt2Config c = model.config();
+    private void decode(String name, CausalLm model, PrintWriter out) {
+        LmConfig c = model.config();
         Generator generator = new Generator(model, ids -> ""); // only token counts matter here
         for (int b : decodeBatches) {
             SplittableRandom rng = new SplittableRandom(b);
@@ -135,14 +145,16 @@ final class BenchCommand implements Callable<Integer> {
             List<SamplingParams> params = Collections.nCopies(b, SamplingParams.greedy(decodeTokens));
             int[] produced = new int[1];
             generator.generate(prompts, params, null);
+            long cpuStart = processCpuNanos();
             double seconds = median(steps, () -> produced[0] = generator.generate(prompts, params, null).stream()
                     .mapToInt(g -> g.ids().length).sum());
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9 / steps;
             Json.print(out, row("decode", "model", name, "batch", b, "new_tokens", produced[0], "seconds", seconds,
-                    "tokens_per_second", produced[0] / seconds));
+                    "cpu_seconds", cpuSeconds, "tokens_per_second", produced[0] / seconds));
         }
     }
 
-    private static List<PreferenceExample> randomPairs(Gpt2Config c, int n, int t) {
+    private static List<PreferenceExample> randomPairs(LmConfig c, int n, int t) {
         SplittableRandom rng = new SplittableRandom(7);
         int prompt = t / 2;
         List<PreferenceExample> out = new ArrayList<>();
@@ -151,6 +163,15 @@ final class BenchCommand implements Callable<Integer> {
                     rng.longs(t - prompt, 0, c.vocabSize()).toArray(), rng.longs(t - prompt, 0, c.vocabSize()).toArray()));
         }
         return out;
+    }
+
+    /**
+     * CPU time of the whole process, PyTorch's native threads included: on a shared machine, wall time measures the
+     * neighbours as much as the model, and CPU seconds per step tell the two apart.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double median(int repetitions, Runnable work) {

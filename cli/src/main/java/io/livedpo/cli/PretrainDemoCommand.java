@@ -2,6 +2,7 @@ package io.livedpo.cli;
 
 import io.livedpo.policy.tokenizer.ChatMessage;
 import io.livedpo.policy.tokenizer.ChatTemplate;
+import io.livedpo.policy.train.PretrainArchitecture;
 import io.livedpo.policy.train.PretrainRecipe;
 import io.livedpo.simulator.Corpus;
 import io.livedpo.simulator.Dialogue;
@@ -47,8 +48,17 @@ final class PretrainDemoCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "F.jsonl", description = "one JSON line per optimizer step")
     Path metricsFile;
 
+    @Option(names = "--arch", defaultValue = "gpt2", paramLabel = "gpt2|llama",
+            description = "model family: gpt2 (default) or llama (RMSNorm, rotary, SwiGLU, grouped-query attention)")
+    String arch;
+
     @Override
     public Integer call() throws Exception {
+        PretrainArchitecture architecture = switch (arch) {
+            case "gpt2" -> PretrainArchitecture.GPT2;
+            case "llama" -> PretrainArchitecture.LLAMA;
+            default -> throw new BadInputException("unknown --arch '" + arch + "' (gpt2, llama)");
+        };
         if (Files.exists(out)) {
             throw new BadInputException(out + ": already exists (models are never overwritten)");
         }
@@ -62,8 +72,9 @@ final class PretrainDemoCommand implements Callable<Integer> {
                 r.contextLength(), r.batchSize(), n, r.learningRate(), Math.min(r.warmupSteps(), n), r.weightDecay(),
                 r.maxGradNorm(), seed);
         List<String> documents = corpus(seed, dialogues != null ? dialogues : DIALOGUES);
-        Map<String, Object> result = PretrainCommand.pretrain(documents, recipe, out, metricsFile);
+        Map<String, Object> result = PretrainCommand.pretrain(documents, recipe, architecture, out, metricsFile);
         result.put("seed", seed);
+        result.put("arch", arch);
         Json.print(spec.commandLine().getOut(), result);
         return 0;
     }

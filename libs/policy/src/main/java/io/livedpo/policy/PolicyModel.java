@@ -7,7 +7,7 @@ import io.livedpo.policy.checkpoint.LoadedAdapter;
 import io.livedpo.policy.checkpoint.ModelFingerprint;
 import io.livedpo.policy.io.AtomicFiles;
 import io.livedpo.policy.lora.LoraAdapter;
-import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,15 +24,15 @@ public final class PolicyModel implements AutoCloseable {
 
     /** What Hugging Face keeps next to the weights to describe the tokenizer. */
     private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json", "vocab.json", "merges.txt", "generation_config.json");
+            "special_tokens_map.json", "vocab.json", "merges.txt", "generation_config.json", "chat_template.jinja");
 
     private final Path dir;
     private final NDManager manager;
-    private final Gpt2Model model;
+    private final CausalLm model;
     private final TextTokenizer tokenizer;
     private final String fingerprint;
 
-    private PolicyModel(Path dir, NDManager manager, Gpt2Model model, TextTokenizer tokenizer, String fingerprint) {
+    private PolicyModel(Path dir, NDManager manager, CausalLm model, TextTokenizer tokenizer, String fingerprint) {
         this.dir = dir;
         this.manager = manager;
         this.model = model;
@@ -43,7 +43,7 @@ public final class PolicyModel implements AutoCloseable {
     public static PolicyModel open(Path dir) throws IOException {
         NDManager manager = NDManager.newBaseManager();
         try {
-            Gpt2Model model = Gpt2Model.load(dir, manager);
+            CausalLm model = CausalLm.load(dir, manager);
             return new PolicyModel(dir, manager, model, TextTokenizer.load(dir), ModelFingerprint.of(dir));
         } catch (IOException | RuntimeException e) {
             manager.close();
@@ -67,16 +67,9 @@ public final class PolicyModel implements AutoCloseable {
     public void exportMerged(LoraAdapter adapter, Path out) throws IOException {
         AtomicFiles.writeDirectory(out, tmp -> {
             try (NDManager scratch = manager.newSubManager()) {
-                Map<String, NDArray> merged = new LinkedHashMap<>();
-                model.weights().forEach((name, w) -> {
-                    NDArray folded = name.endsWith(".weight")
-                            ? adapter.mergedWeight(name.substring(0, name.length() - ".weight".length()), w) : null;
-                    if (folded != null) {
-                        folded.attach(scratch);
-                    }
-                    merged.put(name, folded != null ? folded : w);
-                });
-                Gpt2Model.writeFiles(tmp, merged, model.config());
+                Map<String, NDArray> merged = new LinkedHashMap<>(model.weights());
+                merged.putAll(adapter.mergedWeights(model, scratch));
+                model.writeFiles(tmp, merged);
             }
             for (String file : TOKENIZER_FILES) {
                 if (Files.isRegularFile(dir.resolve(file))) {
@@ -95,7 +88,7 @@ public final class PolicyModel implements AutoCloseable {
         return manager;
     }
 
-    public Gpt2Model model() {
+    public CausalLm model() {
         return model;
     }
 
@@ -103,7 +96,7 @@ public final class PolicyModel implements AutoCloseable {
         return tokenizer;
     }
 
-    /** "sha256:…" of config.json and model.safetensors. */
+    /** "sha256:…" of config.json and the weight files. */
     public String fingerprint() {
         return fingerprint;
     }

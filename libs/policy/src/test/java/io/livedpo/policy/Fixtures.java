@@ -1,7 +1,14 @@
 package io.livedpo.policy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.model.CausalLm;
+import io.livedpo.policy.score.PromptCompletion;
+import io.livedpo.policy.score.ScoredCompletion;
+import io.livedpo.policy.score.Scorer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -19,6 +26,10 @@ public final class Fixtures {
     public static final Path TINY_F16 = ROOT.resolve("tiny-gpt2-noprefix-f16");
     public static final Path TINY_BF16 = ROOT.resolve("tiny-gpt2-bf16");
     public static final Path TINY_LORA = ROOT.resolve("tiny-gpt2-lora");
+    /** tools/reference/make_llama_fixtures.py: token ids only, no tokenizer. */
+    public static final Path TINY_LLAMA = ROOT.resolve("tiny-llama");
+    public static final Path TINY_QWEN2_BF16 = ROOT.resolve("tiny-qwen2-bf16");
+    public static final Path TINY_LLAMA_LORA = ROOT.resolve("tiny-llama-lora");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,6 +58,27 @@ public final class Fixtures {
             out[i] = array.get(i).asDouble();
         }
         return out;
+    }
+
+    /**
+     * Scores every case of {@code expected} in one padded batch of different lengths (so padding must not leak into
+     * any sequence) and checks each token's log-prob, and their sum, against the reference.
+     */
+    public static void assertLogProbsMatch(CausalLm model, LoraAdapter adapter, JsonNode expected, double tolerance) {
+        List<JsonNode> cases = list(expected.get("cases"));
+        List<PromptCompletion> items = cases.stream()
+                .map(c -> new PromptCompletion(longs(c.get("prompt_ids")), longs(c.get("completion_ids"))))
+                .toList();
+        List<ScoredCompletion> scored = new Scorer(model).score(items, adapter, items.size());
+        for (int i = 0; i < cases.size(); i++) {
+            double[] want = doubles(cases.get(i).get("token_logprobs"));
+            float[] got = scored.get(i).tokenLogprobs();
+            assertEquals(want.length, got.length, "case " + i);
+            for (int j = 0; j < want.length; j++) {
+                assertEquals(want[j], got[j], tolerance, "case " + i + " token " + j);
+            }
+            assertEquals(cases.get(i).get("logprob").asDouble(), scored.get(i).logprob(), tolerance * want.length);
+        }
     }
 
     public static List<JsonNode> list(JsonNode array) {

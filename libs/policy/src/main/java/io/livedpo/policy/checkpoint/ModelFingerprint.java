@@ -1,24 +1,28 @@
 package io.livedpo.policy.checkpoint;
 
 import io.livedpo.common.Sha256;
+import io.livedpo.policy.io.CheckpointFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Identifies a base model by content, so an adapter is never applied to a model it was not trained on:
- * {@code "sha256:<hex>"} over config.json's bytes followed by model.safetensors' bytes.
+ * {@code "sha256:<hex>"} over config.json's bytes followed by model.safetensors' bytes (or, for a sharded checkpoint,
+ * the index's and then each shard's, in {@link CheckpointFiles#files} order).
  */
 public final class ModelFingerprint {
 
     public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "model.safetensors";
+    public static final String WEIGHTS_FILE = CheckpointFiles.SINGLE;
 
     /** One entry per model directory; hashing 500 MB costs seconds, so it is done once per process and file state. */
     private static final Map<Path, Cached> CACHE = new ConcurrentHashMap<>();
@@ -26,7 +30,7 @@ public final class ModelFingerprint {
     private record FileState(long size, FileTime modified, Object fileKey) {
     }
 
-    private record Stamp(FileState config, FileState weights) {
+    private record Stamp(FileState config, List<FileState> weights) {
     }
 
     private record Cached(Stamp stamp, String fingerprint) {
@@ -36,7 +40,7 @@ public final class ModelFingerprint {
     }
 
     /**
-     * The fingerprint, reused while both files keep their size, modification time and file key (inode). A file
+     * The fingerprint, reused while all files keep their size, modification time and file key (inode). A file
      * replaced by rename changes its inode; an in-place edit that keeps size and lands within the file system's
      * timestamp granularity would go unnoticed, which is acceptable for model files that are never edited in place.
      */
@@ -58,12 +62,18 @@ public final class ModelFingerprint {
     public static String compute(Path modelDir) throws IOException {
         MessageDigest digest = Sha256.newDigest();
         Sha256.update(digest, modelDir.resolve(CONFIG_FILE));
-        Sha256.update(digest, modelDir.resolve(WEIGHTS_FILE));
+        for (Path weights : CheckpointFiles.files(modelDir)) {
+            Sha256.update(digest, weights);
+        }
         return "sha256:" + HexFormat.of().formatHex(digest.digest());
     }
 
     private static Stamp stamp(Path dir) throws IOException {
-        return new Stamp(state(dir.resolve(CONFIG_FILE)), state(dir.resolve(WEIGHTS_FILE)));
+        List<FileState> weights = new ArrayList<>();
+        for (Path file : CheckpointFiles.files(dir)) {
+            weights.add(state(file));
+        }
+        return new Stamp(state(dir.resolve(CONFIG_FILE)), weights);
     }
 
     private static FileState state(Path file) throws IOException {

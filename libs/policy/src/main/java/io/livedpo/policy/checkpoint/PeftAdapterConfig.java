@@ -18,8 +18,9 @@ final class PeftAdapterConfig {
     }
 
     /**
-     * Written with fan_in_fan_out true because GPT-2's projections are Conv1D ([in, out] weights). Our suffixes such as
-     * {@code attn.c_attn} are valid PEFT target_modules: PEFT matches a module whose name ends with {@code "." + target}.
+     * fan_in_fan_out is true for GPT-2's Conv1D projections ([in, out] weights), false for nn.Linear. Suffixes such
+     * as {@code attn.c_attn} are valid PEFT target_modules: PEFT matches a module whose name ends with
+     * {@code "." + target}.
      * base_model_name_or_path holds the base fingerprint; PeftModel.from_pretrained takes the base model explicitly.
      */
     static ObjectNode toJson(LoraConfig config, String baseModel) {
@@ -30,7 +31,7 @@ final class PeftAdapterConfig {
         json.put("lora_alpha", config.alpha());
         json.put("lora_dropout", 0.0);
         json.put("bias", "none");
-        json.put("fan_in_fan_out", true);
+        json.put("fan_in_fan_out", config.fanInFanOut());
         config.targetModules().forEach(json.putArray("target_modules")::add);
         json.put("base_model_name_or_path", baseModel);
         json.put("inference_mode", true);

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.livedpo.policy.lora.LoraAdapter;
-import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.model.KvCache;
 import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.policy.tokenizer.TokenDecoder;
@@ -23,10 +23,10 @@ import java.util.SplittableRandom;
  */
 public final class Generator {
 
-    private final Gpt2Model model;
+    private final CausalLm model;
     private final TokenDecoder tokenizer;
 
-    public Generator(Gpt2Model model, TokenDecoder tokenizer) {
+    public Generator(CausalLm model, TokenDecoder tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
     }

@@ -1,6 +1,8 @@
 package io.livedpo.policy.lora;
 
 import io.livedpo.policy.train.TrainDefaults;
+import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.policy.model.LlamaModel;
 import java.util.List;
 
 /**
@@ -14,7 +16,10 @@ import java.util.List;
 public record LoraConfig(int rank, float alpha, List<String> targetModules) {
 
     /** Every projection of a GPT-2 block: attention in/out and both MLP layers. */
-    public static final List<String> GPT2_TARGETS = List.of("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj");
+    public static final List<String> GPT2_TARGETS = Gpt2Model.PROJECTIONS;
+
+    /** Every projection of a Llama/Qwen2/Mistral layer: attention q, k, v, o and the three SwiGLU projections. */
+    public static final List<String> LLAMA_TARGETS = LlamaModel.PROJECTIONS;
 
     public LoraConfig {
         if (rank < 1) {
@@ -32,6 +37,15 @@ public record LoraConfig(int rank, float alpha, List<String> targetModules) {
     public static LoraConfig defaults() {
         return new LoraConfig(Integer.parseInt(TrainDefaults.LORA_RANK), Float.parseFloat(TrainDefaults.LORA_ALPHA),
                 GPT2_TARGETS);
+    }
+
+    /**
+     * PEFT's fan_in_fan_out: true when every target is one of GPT-2's Conv1D modules, whose weights are stored
+     * [in, out]; nn.Linear targets (the Llama family) store [out, in].
+     */
+    public boolean fanInFanOut() {
+        return targetModules.stream().allMatch(t -> GPT2_TARGETS.stream()
+                .anyMatch(m -> m.equals(t) || m.endsWith("." + t)));
     }
 
     public float scaling() {

@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * @param eosTokenId       eos_token_id: generation stops on it
  */
 public record Gpt2Config(int vocabSize, int contextLength, int embedDim, int layers, int heads, float layerNormEpsilon,
-                         int bosTokenId, int eosTokenId) {
+                         int bosTokenId, int eosTokenId) implements LmConfig {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,10 +38,21 @@ public record Gpt2Config(int vocabSize, int contextLength, int embedDim, int lay
     }
 
     /** Weights in the model, lm_head excluded (tied to wte). */
+    @Override
     public long parameterCount() {
         long c = embedDim;
         long perBlock = 2 * 2 * c + (c * 3 * c + 3 * c) + (c * c + c) + (c * 4 * c + 4 * c) + (4 * c * c + c);
         return (long) vocabSize * c + (long) contextLength * c + layers * perBlock + 2 * c;
+    }
+
+    @Override
+    public long matmulParameters() {
+        return 12L * layers * embedDim * embedDim + (long) vocabSize * embedDim;
+    }
+
+    @Override
+    public int attentionWidth() {
+        return embedDim;
     }
 
     public static Gpt2Config read(Path configJson) throws IOException {
@@ -55,26 +66,19 @@ public record Gpt2Config(int vocabSize, int contextLength, int embedDim, int lay
             throw new IOException(configJson + ": activation_function '" + activation + "' is not supported (gelu_new)");
         }
         if (!n.path("n_inner").isNull() && !n.path("n_inner").isMissingNode()
-                && n.path("n_inner").asInt() != 4 * required(n, "n_embd", configJson)) {
+                && n.path("n_inner").asInt() != 4 * ConfigKeys.required(n, "n_embd", configJson)) {
             throw new IOException(configJson + ": n_inner other than 4*n_embd is not supported");
         }
         int eos = n.path("eos_token_id").asInt(50256);
         return new Gpt2Config(
-                required(n, "vocab_size", configJson),
-                n.has("n_positions") ? n.get("n_positions").asInt() : required(n, "n_ctx", configJson),
-                required(n, "n_embd", configJson),
-                required(n, "n_layer", configJson),
-                required(n, "n_head", configJson),
+                ConfigKeys.required(n, "vocab_size", configJson),
+                n.has("n_positions") ? n.get("n_positions").asInt() : ConfigKeys.required(n, "n_ctx", configJson),
+                ConfigKeys.required(n, "n_embd", configJson),
+                ConfigKeys.required(n, "n_layer", configJson),
+                ConfigKeys.required(n, "n_head", configJson),
                 (float) n.path("layer_norm_epsilon").asDouble(1e-5),
                 n.path("bos_token_id").asInt(eos),
                 eos);
-    }
-
-    private static int required(JsonNode n, String key, Path file) throws IOException {
-        if (!n.hasNonNull(key)) {
-            throw new IOException(file + ": missing '" + key + "'");
-        }
-        return n.get(key).asInt();
     }
 
     public void write(Path configJson) throws IOException {

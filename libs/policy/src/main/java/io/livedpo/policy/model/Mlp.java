@@ -1,16 +1,19 @@
 package io.livedpo.policy.model;
 
 import ai.djl.ndarray.NDArray;
-import io.livedpo.policy.lora.LoraAdapter;
 
-/** The feed-forward half of a block: expand to 4C, gelu_new, project back. */
-record Mlp(Conv1D cFc, Conv1D cProj) {
+/** The feed-forward half of a GPT-2 block: expand to 4C, gelu_new, project back. */
+record Mlp(Projection cFc, Projection cProj) {
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
 
-    NDArray forward(NDArray x, LoraAdapter adapter) {
-        NDArray h = cFc.forward(x, adapter); // [B, T, 4C]
-        return cProj.forward(geluNew(h), adapter); // [B, T, C]
+    NDArray forward(NDArray x) {
+        NDArray h = cFc.forward(x); // [B, T, 4C]
+        return cProj.forward(geluNew(h)); // [B, T, C]
+    }
+
+    Mlp adapted(Adapter adapter) {
+        return new Mlp(adapter.wrap(cFc), adapter.wrap(cProj));
     }
 
     /** GPT-2's tanh approximation of GELU (HF's "gelu_new"). */

@@ -3,7 +3,7 @@ package io.livedpo.policy.score;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import io.livedpo.policy.lora.LoraAdapter;
-import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.policy.model.CausalLm;
 
 /** Log-probabilities of completion tokens given everything before them: the quantity DPO compares. */
 public final class LogProbs {
@@ -14,7 +14,7 @@ public final class LogProbs {
     /**
      * @return [B, T-1] log p(token j+1 | tokens ..j), zero outside the completion. Differentiable in the adapter.
      */
-    public static NDArray perToken(Gpt2Model model, TokenBatch batch, LoraAdapter adapter) {
+    public static NDArray perToken(CausalLm model, TokenBatch batch, LoraAdapter adapter) {
         NDArray logits = model.forward(batch.inputIds(), batch.attentionMask(), adapter, null, false); // [B, T, V]
         NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1); // [B, T-1, V]
         NDArray targets = batch.inputIds().get(new NDIndex(":, 1:")).expandDims(-1); // [B, T-1, 1]

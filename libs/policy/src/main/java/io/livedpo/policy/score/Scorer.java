@@ -3,7 +3,7 @@ package io.livedpo.policy.score;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import io.livedpo.policy.lora.LoraAdapter;
-import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.nd.NoGrad;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,9 +12,9 @@ import java.util.List;
 /** Batched, padded scoring of completions under the base model or a policy (base + adapter). */
 public final class Scorer {
 
-    private final Gpt2Model model;
+    private final CausalLm model;
 
-    public Scorer(Gpt2Model model) {
+    public Scorer(CausalLm model) {
         this.model = model;
     }
 

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.optim.AdamW;
 import io.livedpo.policy.optim.GradientClipping;
 import io.livedpo.policy.optim.NonFinite;
@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class CausalLmTrainer {
 
-    private final Gpt2Model model;
+    private final CausalLm model;
     private final CausalLmConfig config;
     private final List<NDArray> decayed = new ArrayList<>();
     private final List<NDArray> undecayed = new ArrayList<>();
@@ -32,7 +32,7 @@ public final class CausalLmTrainer {
     private final AdamW undecayedOptimizer;
     private long skipped;
 
-    public CausalLmTrainer(Gpt2Model model, CausalLmConfig config) {
+    public CausalLmTrainer(CausalLm model, CausalLmConfig config) {
         this.model = model;
         this.config = config;
         for (NDArray w : model.weights().values()) {
@@ -97,7 +97,7 @@ public final class CausalLmTrainer {
         return skipped;
     }
 
-    public Gpt2Model model() {
+    public CausalLm model() {
         return model;
     }
 }

@@ -10,7 +10,7 @@ import io.livedpo.policy.dpo.DpoLoss;
 import io.livedpo.policy.dpo.DpoResult;
 import io.livedpo.policy.dpo.SequenceLogps;
 import io.livedpo.policy.lora.LoraAdapter;
-import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.policy.optim.AdamW;
 import io.livedpo.policy.optim.GradientClipping;
@@ -31,14 +31,14 @@ import java.util.Map;
  */
 public final class DpoTrainer {
 
-    private final Gpt2Model model;
+    private final CausalLm model;
     private final LoraAdapter adapter;
     private final TrainConfig config;
     private final AdamW optimizer;
     private final LrSchedule schedule;
     private long skipped;
 
-    public DpoTrainer(Gpt2Model model, LoraAdapter adapter, TrainConfig config) {
+    public DpoTrainer(CausalLm model, LoraAdapter adapter, TrainConfig config) {
         this.model = model;
         this.adapter = adapter;
         this.config = config;

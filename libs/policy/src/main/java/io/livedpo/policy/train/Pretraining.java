@@ -3,8 +3,8 @@ package io.livedpo.policy.train;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedpo.policy.io.AtomicFiles;
-import io.livedpo.policy.model.Gpt2Config;
-import io.livedpo.policy.model.Gpt2Model;
+import io.livedpo.policy.model.CausalLm;
+import io.livedpo.policy.model.LmConfig;
 import io.livedpo.policy.tokenizer.BpeTrainer;
 import io.livedpo.policy.tokenizer.BpeVocabulary;
 import io.livedpo.policy.tokenizer.TextTokenizer;
@@ -39,7 +39,7 @@ public final class Pretraining {
      * What a run produced.
      *
      * @param dir              the published model directory
-     * @param config           its GPT-2 shape (vocab as trained)
+     * @param config           its shape (vocab as trained)
      * @param documents        non-empty documents trained on
      * @param corpusTokens     tokens of the encoded corpus, one EOS per document included
      * @param steps            optimizer updates applied
@@ -49,7 +49,7 @@ public final class Pretraining {
      * @param tokenizerSeconds wall time of BPE training and corpus encoding
      * @param trainSeconds     wall time of the optimizer steps
      */
-    public record Result(Path dir, Gpt2Config config, int documents, long corpusTokens, long steps,
+    public record Result(Path dir, LmConfig config, int documents, long corpusTokens, long steps,
                          long skippedBatches, double finalLoss, long tokensTrained, double tokenizerSeconds,
                          double trainSeconds) {
 
@@ -68,6 +68,12 @@ public final class Pretraining {
      */
     public static Result run(List<String> corpus, PretrainRecipe recipe, Path out, NDManager manager,
                              StepListener listener) throws IOException {
+        return run(corpus, recipe, PretrainArchitecture.GPT2, out, manager, listener);
+    }
+
+    /** As {@link #run(List, PretrainRecipe, Path, NDManager, StepListener)}, for a model of {@code architecture}. */
+    public static Result run(List<String> corpus, PretrainRecipe recipe, PretrainArchitecture architecture, Path out,
+                             NDManager manager, StepListener listener) throws IOException {
         List<String> documents = corpus.stream().filter(d -> !d.isBlank()).toList();
         if (documents.isEmpty()) {
             throw new IllegalArgumentException("the corpus has no text");
@@ -80,8 +86,8 @@ public final class Pretraining {
             long corpusTokens = encoded.stream().mapToLong(d -> d.length).sum();
             double tokenizerSeconds = (System.nanoTime() - start) / 1e9;
 
-            Gpt2Config config = recipe.modelConfig(vocab.size());
-            try (Gpt2Model model = Gpt2Model.random(config, recipe.seed(), manager)) {
+            LmConfig config = architecture.config(recipe, vocab.size());
+            try (CausalLm model = CausalLm.random(config, recipe.seed(), manager)) {
                 CausalLmTrainer trainer = new CausalLmTrainer(model, recipe.trainerConfig());
                 TokenStream stream = new TokenStream(encoded, recipe.contextLength(), recipe.seed());
                 double[] recent = new double[FINAL_LOSS_STEPS];
@@ -103,8 +109,8 @@ public final class Pretraining {
                         : Arrays.stream(recent, 0, counted).sum() / counted;
                 Result result = new Result(out, config, documents.size(), corpusTokens, trainer.steps(),
                         trainer.skippedBatches(), finalLoss, tokensTrained, tokenizerSeconds, trainSeconds);
-                Gpt2Model.writeFiles(dir, model.weights(), config);
-                writeTrainingJson(dir, recipe, result);
+                model.writeFiles(dir, model.weights());
+                writeTrainingJson(dir, recipe, architecture, result);
                 return result;
             }
         });
@@ -124,8 +130,10 @@ public final class Pretraining {
     }
 
     /** The recipe and outcome; no timings, so a deterministic run writes identical files. */
-    private static void writeTrainingJson(Path dir, PretrainRecipe recipe, Result r) throws IOException {
+    private static void writeTrainingJson(Path dir, PretrainRecipe recipe, PretrainArchitecture architecture,
+                                          Result r) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("architecture", architecture.name().toLowerCase(java.util.Locale.ROOT));
         m.put("recipe", recipe.asMap());
         m.put("vocab_size", r.config().vocabSize());
         m.put("parameters", r.config().parameterCount());

@@ -85,11 +85,8 @@ class LoraAdapterTest {
     void mergedWeightsGiveTheSameLogProbsAsTheAdapter() throws IOException {
         try (NDManager m = manager.newSubManager(); LoraAdapter adapter = peftFixture(m)) {
             Map<String, NDArray> merged = new java.util.LinkedHashMap<>();
-            base.weights().forEach((name, w) -> {
-                String path = name.substring(0, name.lastIndexOf('.'));
-                NDArray folded = name.endsWith(".weight") ? adapter.mergedWeight(path, w) : null;
-                merged.put(name, folded != null ? folded : w.duplicate());
-            });
+            Map<String, NDArray> folded = adapter.mergedWeights(base, m);
+            base.weights().forEach((name, w) -> merged.put(name, folded.getOrDefault(name, w.duplicate())));
             try (Gpt2Model mergedModel = Gpt2Model.of(base.config(), merged, m)) {
                 List<ScoredCompletion> viaAdapter = new Scorer(base).score(items, adapter, 2);
                 List<ScoredCompletion> viaMerge = new Scorer(mergedModel).score(items, null, 2);

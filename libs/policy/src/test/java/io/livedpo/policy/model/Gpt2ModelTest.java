@@ -11,7 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livedpo.policy.Fixtures;
 import io.livedpo.policy.score.PromptCompletion;
-import io.livedpo.policy.score.ScoredCompletion;
 import io.livedpo.policy.score.Scorer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,22 +47,7 @@ class Gpt2ModelTest {
         Path dir = Fixtures.ROOT.resolve(fixture);
         JsonNode expected = Fixtures.expected(dir);
         try (Gpt2Model model = Gpt2Model.load(dir, manager)) {
-            List<JsonNode> cases = Fixtures.list(expected.get("cases"));
-            List<PromptCompletion> items = cases.stream()
-                    .map(c -> new PromptCompletion(Fixtures.longs(c.get("prompt_ids")),
-                            Fixtures.longs(c.get("completion_ids"))))
-                    .toList();
-            // One padded batch of different lengths: padding must not leak into any sequence.
-            List<ScoredCompletion> scored = new Scorer(model).score(items, null, items.size());
-            for (int i = 0; i < cases.size(); i++) {
-                double[] want = Fixtures.doubles(cases.get(i).get("token_logprobs"));
-                float[] got = scored.get(i).tokenLogprobs();
-                assertEquals(want.length, got.length, "case " + i);
-                for (int j = 0; j < want.length; j++) {
-                    assertEquals(want[j], got[j], TOLERANCE, "case " + i + " token " + j);
-                }
-                assertEquals(cases.get(i).get("logprob").asDouble(), scored.get(i).logprob(), TOLERANCE * want.length);
-            }
+            Fixtures.assertLogProbsMatch(model, null, expected, TOLERANCE);
         }
     }
 
