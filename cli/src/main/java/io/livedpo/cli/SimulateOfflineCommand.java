@@ -96,7 +96,7 @@ final class SimulateOfflineCommand implements Callable<Integer> {
                 TrainConfig config = new TrainConfig(new DpoConfig(d.dpo().lossType(), beta, d.dpo().labelSmoothing(),
                         sftWeight), lr, d.warmupSteps(), d.maxGradNorm(), d.adamw());
                 try (LoraAdapter adapter = LoraAdapter.create(base.model(),
-                        new LoraConfig(loraRank, 2f * loraRank, LoraConfig.GPT2_TARGETS), seed, base.manager())) {
+                        new LoraConfig(loraRank, 2f * loraRank, base.model().defaultLoraTargets()), seed, base.manager())) {
                     DpoTrainer trainer = new DpoTrainer(base.model(), adapter, config);
                     PromptGenerator trainPrompts = new PromptGenerator(seed);
                     int trained = 0;

@@ -124,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
                     base.model().config().contextLength());
             CheckpointMetadata parent = initAdapter == null ? null : parentMetadata(initAdapter);
             LoraAdapter adapter = initAdapter != null ? base.loadAdapter(ModelOptions.existingDir(initAdapter))
-                    : LoraAdapter.create(base.model(), new LoraConfig(loraRank, loraAlpha, LoraConfig.GPT2_TARGETS),
+                    : LoraAdapter.create(base.model(), new LoraConfig(loraRank, loraAlpha, base.model().defaultLoraTargets()),
                             seed, base.manager());
             DpoTrainer trainer = new DpoTrainer(base.model(), adapter, config);
             long totalSteps = length.steps != null ? length.steps

@@ -6,6 +6,7 @@ import io.livedpo.policy.optim.AdamWConfig;
 import io.livedpo.policy.train.TrainConfig;
 import io.livedpo.trainer.config.TrainerConfig;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How pairs become steps and steps become checkpoints, as plain values so the training session runs without Quarkus.
@@ -26,12 +27,13 @@ public record TrainingSettings(int batchSize, Duration batchWait, int checkpoint
         }
     }
 
-    public static TrainingSettings from(TrainerConfig c) {
+    /** @param loraTargets the base model family's default LoRA targets, as PEFT injects them */
+    public static TrainingSettings from(TrainerConfig c, List<String> loraTargets) {
         TrainerConfig.Dpo d = c.dpo();
         TrainConfig train = new TrainConfig(new DpoConfig(d.loss(), d.beta(), d.labelSmoothing(), d.sftWeight()),
                 d.learningRate(), d.warmupSteps(), d.maxGradNorm(), AdamWConfig.defaults());
         return new TrainingSettings(c.batch().size(), c.batch().maxWait(), c.checkpoint().everySteps(),
                 c.checkpoint().every(), c.checkpoint().keep(), c.checkpoint().dedupeWindow(),
-                new LoraConfig(d.loraRank(), d.loraAlpha(), LoraConfig.GPT2_TARGETS), train);
+                new LoraConfig(d.loraRank(), d.loraAlpha(), loraTargets), train);
     }
 }

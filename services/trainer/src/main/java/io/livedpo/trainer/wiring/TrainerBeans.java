@@ -101,7 +101,7 @@ public class TrainerBeans {
     @Singleton
     TrainingSession session(TrainerConfig config, PolicyModel base, CheckpointStore store,
                             CheckpointPublisher publisher, TrainerMetrics metrics) {
-        return new TrainingSession(base, store, TrainingSettings.from(config),
+        return new TrainingSession(base, store, TrainingSettings.from(config, base.model().defaultLoraTargets()),
                 new KlGuard(base, KlSettings.from(config)), publisher, metrics);
     }
 
