@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.livedpo.events.ResponseEvent;
@@ -21,16 +20,12 @@ import io.livedpo.proto.ChatResponse;
 import io.livedpo.proto.ChatServiceGrpc;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,24 +33,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The chat API over real HTTP and gRPC on loopback, with the tiny fixture model and a real Kafka broker. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
-class ChatApiTest {
+class ChatApiTest extends LoopbackChannelTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TestHTTPResource
-    URL url;
-
-    private ManagedChannel channel;
-
-    @BeforeEach
-    void connect() {
-        channel = TestClients.channel(url);
-    }
-
-    @AfterEach
-    void disconnect() {
-        channel.shutdownNow();
-    }
 
     static Map<String, Object> chat(String content) {
         return Map.of("model", "default", "messages", List.of(Map.of("role", "user", "content", content)),

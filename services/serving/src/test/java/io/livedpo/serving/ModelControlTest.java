@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -19,10 +18,8 @@ import io.livedpo.proto.StatusResponse;
 import io.livedpo.serving.service.PolicyRegistry;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -48,28 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ModelControlTest {
-
-    @TestHTTPResource
-    URL url;
+class ModelControlTest extends LoopbackChannelTest {
 
     @Inject
     PolicyRegistry registry;
 
     @TempDir
     static Path work;
-
-    private ManagedChannel channel;
-
-    @BeforeEach
-    void connect() {
-        channel = TestClients.channel(url);
-    }
-
-    @AfterEach
-    void disconnect() {
-        channel.shutdownNow();
-    }
 
     private long activeVersion(String policy) {
         return Long.parseLong(given().get("/v1/models").then().statusCode(200).extract()

@@ -1,9 +1,9 @@
-package io.livedpo.trainer.metrics;
+package io.livedpo.feedback.metrics;
 
+import io.livedpo.events.Topics;
 import io.livedpo.events.metrics.BuildInfo;
 import io.livedpo.events.metrics.ConsumerLagMeter;
 import io.livedpo.events.metrics.PrometheusHelp;
-import io.livedpo.trainer.config.TrainerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,22 +16,26 @@ import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The trainer's build and its consumer group's lag on the pairs topic (what KEDA scales the trainer on). */
+/**
+ * The feedback service's build and the lag of its Streams app (the consumer group is the application id) on the
+ * responses and feedback topics.
+ */
 @ApplicationScoped
-public class OpsMetrics {
+public class FeedbackOpsMetrics {
 
     private final MeterRegistry meters;
-    private final TrainerConfig config;
     private final String bootstrapServers;
+    private final String applicationId;
     private final String version;
     private ConsumerLagMeter lag;
 
-    public OpsMetrics(MeterRegistry meters, TrainerConfig config,
+    public FeedbackOpsMetrics(MeterRegistry meters,
                       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                      @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId,
                       @ConfigProperty(name = "quarkus.application.version") String version) {
         this.meters = meters;
-        this.config = config;
         this.bootstrapServers = bootstrapServers;
+        this.applicationId = applicationId;
         this.version = version;
     }
 
@@ -43,9 +47,9 @@ public class OpsMetrics {
     }
 
     void start(@Observes StartupEvent event) {
-        BuildInfo.register(meters, "trainer", version);
-        lag = ConsumerLagMeter.start(meters, bootstrapServers, config.groupId(), List.of(config.pairsTopic()),
-                Duration.ofSeconds(10));
+        BuildInfo.register(meters, "feedback", version);
+        lag = ConsumerLagMeter.start(meters, bootstrapServers, applicationId, List.of(Topics.RESPONSES,
+                Topics.FEEDBACK), Duration.ofSeconds(10));
     }
 
     void stop(@Observes ShutdownEvent event) {
