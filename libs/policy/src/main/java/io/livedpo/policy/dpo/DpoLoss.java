@@ -1,5 +1,6 @@
 package io.livedpo.policy.dpo;
 
+import io.livedpo.policy.nd.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Activation;
@@ -49,7 +50,7 @@ public final class DpoLoss {
             NDArray delta = policyChosen.sub(policyRejected).sub(refChosen.sub(refRejected)); // [B]
             loss = perPair(cfg, delta).mean(); // []
             if (cfg.sftWeight() > 0) {
-                loss = loss.add(b.chosenNll().reshape().mul((float) cfg.sftWeight())); // []
+                loss = loss.add(Scalars.mul(b.chosenNll().reshape(), (float) cfg.sftWeight())); // []
             }
             metrics = DpoMetrics.of(loss.getFloat(), cfg.beta(),
                     policyChosen.stopGradient().toFloatArray(),
@@ -68,14 +69,15 @@ public final class DpoLoss {
         float eps = (float) cfg.labelSmoothing();
         return switch (cfg.lossType()) {
             case SIGMOID -> {
-                NDArray z = delta.mul(beta); // [B]
-                yield logSigmoid(z).mul(-(1 - eps)).sub(logSigmoid(z.neg()).mul(eps)); // [B]
+                NDArray z = Scalars.mul(delta, beta); // [B]
+                yield Scalars.mul(logSigmoid(z), -(1 - eps)).sub(Scalars.mul(logSigmoid(z.neg()), eps)); // [B]
             }
             case ROBUST -> {
-                NDArray z = delta.mul(beta); // [B]
-                yield logSigmoid(z).mul(-(1 - eps)).add(logSigmoid(z.neg()).mul(eps)).div(1 - 2 * eps); // [B]
+                NDArray z = Scalars.mul(delta, beta); // [B]
+                yield Scalars.div(Scalars.mul(logSigmoid(z), -(1 - eps)).add(Scalars.mul(logSigmoid(z.neg()), eps)),
+                        1 - 2 * eps); // [B]
             }
-            case HINGE -> Activation.relu(delta.mul(-beta).add(1f)); // [B]
+            case HINGE -> Activation.relu(Scalars.mul(delta, -beta).add(1f)); // [B]
             case IPO -> delta.sub((float) (1 / (2 * cfg.beta()))).square(); // [B]
         };
     }
@@ -87,7 +89,7 @@ public final class DpoLoss {
      */
     private static NDArray logSigmoid(NDArray x) {
         NDArray softplusTail = x.abs().neg().exp().add(1f).log(); // [B]
-        return x.neg().maximum(0f).add(softplusTail).neg(); // [B]
+        return Scalars.maximum(x.neg(), 0f).add(softplusTail).neg(); // [B]
     }
 
     /** IPO's margin 1/(2β) is per token, so TRL divides each sequence log-prob by its completion length. */

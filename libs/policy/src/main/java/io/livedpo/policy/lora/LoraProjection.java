@@ -1,5 +1,6 @@
 package io.livedpo.policy.lora;
 
+import io.livedpo.policy.nd.Scalars;
 import ai.djl.ndarray.NDArray;
 import io.livedpo.policy.model.Projection;
 
@@ -9,7 +10,7 @@ record LoraProjection(Projection base, NDArray a, NDArray b, float scaling) impl
     @Override
     public NDArray forward(NDArray x) {
         NDArray down = x.matMul(a.transpose()); // [B, T, in] @ [in, r] -> [B, T, r]
-        return base.forward(x).add(down.matMul(b.transpose()).mul(scaling)); // + [B, T, r] @ [r, out]
+        return base.forward(x).add(Scalars.mul(down.matMul(b.transpose()), scaling)); // + [B, T, r] @ [r, out]
     }
 
     @Override

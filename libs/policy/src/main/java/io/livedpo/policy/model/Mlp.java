@@ -1,5 +1,6 @@
 package io.livedpo.policy.model;
 
+import io.livedpo.policy.nd.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /** The feed-forward half of a GPT-2 block: expand to 4C, gelu_new, project back. */
@@ -18,7 +19,7 @@ record Mlp(Projection cFc, Projection cProj) {
 
     /** GPT-2's tanh approximation of GELU (HF's "gelu_new"). */
     static NDArray geluNew(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        NDArray inner = Scalars.mul(x.add(Scalars.mul(Scalars.pow(x, 3), 0.044715f)), (float) SQRT_2_OVER_PI);
+        return Scalars.mul(x, 0.5f).mul(inner.tanh().add(1f));
     }
 }

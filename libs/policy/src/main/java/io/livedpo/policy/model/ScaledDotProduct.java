@@ -1,5 +1,6 @@
 package io.livedpo.policy.model;
 
+import io.livedpo.policy.nd.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /** softmax(q·kᵀ/sqrt(D) + mask)·v, the eager attention both families share. */
@@ -17,7 +18,7 @@ final class ScaledDotProduct {
      */
     static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray maskBias) {
         float scale = (float) (1.0 / Math.sqrt(q.getShape().get(3)));
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale); // [B, H, T, S]
+        NDArray scores = Scalars.mul(q.matMul(k.transpose(0, 1, 3, 2)), scale); // [B, H, T, S]
         NDArray att = scores.add(maskBias).softmax(-1); // [B, H, T, S]
         return att.matMul(v); // [B, H, T, D]
     }
