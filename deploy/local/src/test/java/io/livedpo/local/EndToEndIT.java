@@ -52,7 +52,10 @@ class EndToEndIT {
                                 "livedpo.trainer.batch.size", "16",
                                 "livedpo.trainer.batch.max-wait", "2s",
                                 "livedpo.trainer.checkpoint.every-steps", "4",
-                                "livedpo.trainer.checkpoint.every", "20s",
+                                // Versions come every 4 steps (64 pairs); the time trigger is only a backstop. At 20 s
+                                // it published v1 after 6 pairs on a slow start, before the base had the votes the
+                                // comparison needs.
+                                "livedpo.trainer.checkpoint.every", "60s",
                                 "livedpo.trainer.dpo.learning-rate", "2e-3",
                                 "livedpo.trainer.dpo.warmup-steps", "0",
                                 "livedpo.trainer.kl.budget", String.valueOf(KL_BUDGET)),
