@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code livedpo} command line: the policy library's operations on local files, JSON on stdout. */
 // Each sub-command's @Command sets mixinStandardHelpOptions too, so every one answers --help (HelpTest).
 @Command(name = "livedpo", mixinStandardHelpOptions = true, version = "livedpo 0.1.0",
-        description = "Tokenize, score, generate, train (DPO), inspect and export GPT-2-family models and LoRA adapters.",
+        description = "Tokenize, score, generate, train (DPO), inspect and export GPT-2 and Llama-family models and LoRA adapters.",
         subcommands = {TokenizeCommand.class, ScoreCommand.class, GenerateCommand.class, TrainCommand.class,
                 InspectCommand.class, ExportCommand.class, BenchCommand.class, PretrainCommand.class,
                 PretrainDemoCommand.class, SimulateOfflineCommand.class, UpCommand.class, ModelsCommand.class})
