@@ -3,7 +3,7 @@ package io.livedpo.feedback.metrics;
 import io.livedpo.events.Topics;
 import io.livedpo.events.metrics.BuildInfo;
 import io.livedpo.events.metrics.ConsumerLagMeter;
-import io.livedpo.events.metrics.PrometheusHelp;
+import io.livedpo.events.metrics.PrometheusNaming;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.quarkus.runtime.ShutdownEvent;
@@ -43,7 +43,7 @@ public class FeedbackOpsMetrics {
     @Produces
     @Singleton
     static MeterFilter prometheusHelp() {
-        return new PrometheusHelp();
+        return new PrometheusNaming();
     }
 
     void start(@Observes StartupEvent event) {

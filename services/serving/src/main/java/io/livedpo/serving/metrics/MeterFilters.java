@@ -1,6 +1,6 @@
 package io.livedpo.serving.metrics;
 
-import io.livedpo.events.metrics.PrometheusHelp;
+import io.livedpo.events.metrics.PrometheusNaming;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -9,7 +9,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 
 /**
- * Serving's meter filters: help texts promtool accepts ({@link PrometheusHelp}), and the latency SLO's threshold as
+ * Serving's meter filters: help texts promtool accepts ({@link PrometheusNaming}), and the latency SLO's threshold as
  * an exact histogram bucket ({@code le="2.0"}) of time to first token, so the SLO ratio in deploy/prometheus is
  * counted, not interpolated between Micrometer's default buckets.
  */
@@ -22,7 +22,7 @@ public class MeterFilters {
     @Produces
     @Singleton
     public MeterFilter prometheusHelp() {
-        return new PrometheusHelp();
+        return new PrometheusNaming();
     }
 
     /** Adds the latency SLO's threshold as an exact bucket to time to first token. */

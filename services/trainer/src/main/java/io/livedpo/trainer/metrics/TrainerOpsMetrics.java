@@ -2,7 +2,7 @@ package io.livedpo.trainer.metrics;
 
 import io.livedpo.events.metrics.BuildInfo;
 import io.livedpo.events.metrics.ConsumerLagMeter;
-import io.livedpo.events.metrics.PrometheusHelp;
+import io.livedpo.events.metrics.PrometheusNaming;
 import io.livedpo.trainer.config.TrainerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -39,7 +39,7 @@ public class TrainerOpsMetrics {
     @Produces
     @Singleton
     static MeterFilter prometheusHelp() {
-        return new PrometheusHelp();
+        return new PrometheusNaming();
     }
 
     void start(@Observes StartupEvent event) {
