@@ -18,13 +18,19 @@ import io.livedpo.serving.service.ChatService;
 import io.livedpo.serving.service.InvalidRequestException;
 import io.livedpo.serving.service.ServiceUnavailableException;
 import io.livedpo.serving.service.UnknownPolicyException;
+import io.livedpo.serving.service.VersionNotLoadedException;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code ChatService} over gRPC: the same semantics and validation as the REST API. */
+/**
+ * {@code ChatService} over gRPC: the same semantics and validation as the REST API; the answering version is in every
+ * message's {@code model} and in the {@code livedpo-model} response header ({@link ModelHeaderInterceptor}).
+ */
 @GrpcService
+@RegisterInterceptor(ModelHeaderInterceptor.class)
 public class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     private final ChatService chat;
@@ -104,7 +110,7 @@ public class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         Status s;
         if (e instanceof InvalidRequestException invalid) {
             s = Status.INVALID_ARGUMENT.withDescription(invalid.field() + ": " + invalid.getMessage());
-        } else if (e instanceof UnknownPolicyException) {
+        } else if (e instanceof UnknownPolicyException || e instanceof VersionNotLoadedException) {
             s = Status.NOT_FOUND.withDescription(e.getMessage());
         } else if (e instanceof OverloadedException) {
             s = Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage());

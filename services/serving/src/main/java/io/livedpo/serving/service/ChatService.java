@@ -1,5 +1,6 @@
 package io.livedpo.serving.service;
 
+import io.livedpo.events.CanaryArm;
 import io.livedpo.policy.generate.Generation;
 import io.livedpo.policy.tokenizer.ChatFormat;
 import io.livedpo.serving.config.ServingConfig;
@@ -19,13 +20,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * The chat use case behind both APIs: a validated plan, pinned to the policy's active version, decoded as n choices on
- * that one version, then one response event per choice.
+ * The chat use case behind both APIs: a validated plan, routed to one version (the one it pinned, or the active one,
+ * or during a live canary the candidate or its parent at random), decoded as n choices on that one version, then one
+ * response event per choice, tagged with the canary experiment it took part in.
  */
 @ApplicationScoped
 public class ChatService {
 
     private final Duration requestTimeout;
+    private final double candidateShare;
     private final ChatValidator validator;
     private final PolicyRegistry registry;
     private final BatchScheduler scheduler;
@@ -35,6 +38,7 @@ public class ChatService {
     public ChatService(ServingConfig config, ChatValidator validator, PolicyRegistry registry,
                        BatchScheduler scheduler, ResponseSink publisher, ChatMetrics metrics) {
         this.requestTimeout = config.limits().requestTimeout();
+        this.candidateShare = config.canary().share();
         this.validator = validator;
         this.registry = registry;
         this.scheduler = scheduler;
@@ -46,14 +50,16 @@ public class ChatService {
     public static final class Prepared implements AutoCloseable {
         private final ChatPlan plan;
         private final VersionLease lease;
+        private final CanaryArm arm;
         private final String id = "chatcmpl-" + UUID.randomUUID();
         private final List<String> responseIds;
         private final long created = Instant.now().getEpochSecond();
         private final long startNanos = System.nanoTime();
 
-        Prepared(ChatPlan plan, VersionLease lease) {
+        Prepared(ChatPlan plan, Routed routed) {
             this.plan = plan;
-            this.lease = lease;
+            this.lease = routed.lease();
+            this.arm = routed.arm();
             this.responseIds = plan.params().stream().map(x -> UUID.randomUUID().toString()).toList();
         }
 
@@ -100,7 +106,13 @@ public class ChatService {
             metrics.outcome("not_found");
             throw e;
         }
-        return new Prepared(plan, registry.acquire(plan.policy()));
+        try {
+            return new Prepared(plan, plan.pinnedVersion() == null ? registry.route(plan.policy(), candidateShare)
+                    : new Routed(registry.acquire(plan.policy(), plan.pinnedVersion()), null));
+        } catch (VersionNotLoadedException e) {
+            metrics.outcome("not_found");
+            throw e;
+        }
     }
 
     /**
@@ -111,7 +123,7 @@ public class ChatService {
         try (p) {
             ChatFormat chat = registry.base().tokenizer().chat();
             ChatResult result = decode(p, chat, new AnswerDeltas(chat, p.choices(), onDelta));
-            ResponseEvents.of(p.plan, result, Instant.now()).forEach(publisher::publish);
+            ResponseEvents.of(p.plan, result, p.arm, Instant.now()).forEach(publisher::publish);
             metrics.completed(result, p.startNanos);
             return result;
         } catch (TimeoutException e) {
