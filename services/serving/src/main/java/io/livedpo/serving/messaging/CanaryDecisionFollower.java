@@ -60,6 +60,8 @@ public class CanaryDecisionFollower {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // The contract's set-up creates it compacted; a broker's auto-creation would not.
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-serving-canary-decisions");
         try (KafkaConsumer<String, CanaryDecision> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new JsonDeserializer<>(CanaryDecision.class))) {
