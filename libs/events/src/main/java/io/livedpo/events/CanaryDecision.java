@@ -11,6 +11,8 @@ import java.time.Instant;
  *
  * @param reason     {@code sprt} when the sequential test crossed a bound, {@code vote_limit} or {@code time_limit}
  *                   when the canary reached its bound undecided and the configured default action was taken
+ * @param choices    A/B choices between the parent's and the candidate's answer; {@code candidateWins} of them
+ *                   picked the candidate's
  * @param logLikelihoodRatio the test statistic when deciding (see feedback's {@code CanarySprt})
  * @param effect     δ, the thumbs-up rate difference the test is powered for
  */
@@ -26,6 +28,8 @@ public record CanaryDecision(
         long candidateUps,
         long parentVotes,
         long parentUps,
+        long choices,
+        long candidateWins,
         double logLikelihoodRatio,
         double lowerBound,
         double upperBound,

@@ -170,6 +170,19 @@ class LiveCanaryServingTest extends LoopbackChannelTest {
         assertEquals(Set.of("trial@0", "trial@1"), answeredBy, "both arms serve at a 0.5 share");
         ResponseEvent tagged = TestClients.awaitResponseEvent(candidateResponse);
         assertEquals(new CanaryArm(1, 0), tagged.canary());
+        // A/B mode's two choices are the parent's and the candidate's answers, in random order, both tagged.
+        Map<String, Object> pair = new java.util.HashMap<>(chat("trial"));
+        pair.put("n", 2);
+        Response ab = post(pair);
+        ab.then().statusCode(200);
+        List<Integer> versions = ab.path("choices.model_version");
+        assertEquals(Set.of(0, 1), Set.copyOf(versions));
+        String both = "trial@" + versions.get(0) + ",trial@" + versions.get(1);
+        assertEquals(both, ab.path("model"));
+        assertEquals(both, ab.header(ModelName.HEADER));
+        ResponseEvent abEvent = TestClients.awaitResponseEvent(ab.path("choices[1].response_id"));
+        assertEquals(versions.get(1).longValue(), abEvent.modelVersion());
+        assertEquals(new CanaryArm(1, 0), abEvent.canary());
         // Pinned requests are not part of the experiment: not randomly assigned.
         String pinned = post(chat("trial@1")).then().statusCode(200).extract().path("choices[0].response_id");
         assertNull(TestClients.awaitResponseEvent(pinned).canary());
@@ -257,7 +270,7 @@ class LiveCanaryServingTest extends LoopbackChannelTest {
     private static void decide(String policy, long candidate, long parent, CanaryDecision.Action action)
             throws Exception {
         CanaryDecision d = new CanaryDecision(CanaryDecision.SCHEMA, policy, candidate, parent, action, "sprt", 150,
-                75, 1350, 675, action == CanaryDecision.Action.PROMOTE ? 3.0 : -2.4, Math.log(0.1 / 0.95),
+                75, 1350, 675, 0, 0, action == CanaryDecision.Action.PROMOTE ? 3.0 : -2.4, Math.log(0.1 / 0.95),
                 Math.log(0.9 / 0.05), 0.05, 0.1, 0.1, Instant.now());
         try (KafkaProducer<String, CanaryDecision> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()), new StringSerializer(),

@@ -19,6 +19,11 @@ package io.livedpo.feedback.canary;
  * after every observation, with the overshoot of discrete looks making it slightly conservative; the error rates are
  * checked by simulation in {@code CanarySprtTest}. No decision before {@code minVotes} per arm, where the normal
  * approximation is poor.
+ *
+ * <p>A/B choices between the parent's and the candidate's answer to one prompt are a second, independent stream of
+ * evidence: if users pick the answer they would give a thumbs-up (a tie split evenly), the candidate wins with
+ * probability w = ½ + Δ/2, so the same hypotheses read w = ½ − δ/2 (H0) and w = ½ (H1), whose exact Bernoulli
+ * log-likelihood ratio adds to the thumbs one: the sum is the joint data's ratio, tested against the same bounds.
  */
 public record CanarySprt(double alpha, double beta, double effect, int minVotes) {
 
@@ -51,7 +56,13 @@ public record CanarySprt(double alpha, double beta, double effect, int minVotes)
         return Math.log(beta / (1 - alpha));
     }
 
-    /** δ·I·(Δ̂ + δ/2); 0 while an arm has no votes. */
+    /** The A/B choices' log-likelihood ratio: wins·ln(½ / (½−δ/2)) + losses·ln(½ / (½+δ/2)). */
+    public double choicesLogLikelihoodRatio(long choices, long candidateWins) {
+        return candidateWins * Math.log(0.5 / (0.5 - effect / 2))
+                + (choices - candidateWins) * Math.log(0.5 / (0.5 + effect / 2));
+    }
+
+    /** δ·I·(Δ̂ + δ/2) of the thumbs votes; 0 while an arm has no votes. */
     public double logLikelihoodRatio(long candidateVotes, long candidateUps, long parentVotes, long parentUps) {
         if (candidateVotes == 0 || parentVotes == 0) {
             return 0;
@@ -62,8 +73,19 @@ public record CanarySprt(double alpha, double beta, double effect, int minVotes)
     }
 
     public Verdict evaluate(long candidateVotes, long candidateUps, long parentVotes, long parentUps) {
-        double llr = logLikelihoodRatio(candidateVotes, candidateUps, parentVotes, parentUps);
-        if (candidateVotes < minVotes || parentVotes < minVotes) {
+        return evaluate(candidateVotes, candidateUps, parentVotes, parentUps, 0, 0);
+    }
+
+    /**
+     * Thumbs and A/B evidence together: the thumbs term counts once each arm has {@code minVotes}, the choices term
+     * from the first choice; a decision needs either {@code minVotes} per thumbs arm or {@code minVotes} choices.
+     */
+    public Verdict evaluate(long candidateVotes, long candidateUps, long parentVotes, long parentUps, long choices,
+                            long candidateWins) {
+        boolean thumbsReady = candidateVotes >= minVotes && parentVotes >= minVotes;
+        double llr = (thumbsReady ? logLikelihoodRatio(candidateVotes, candidateUps, parentVotes, parentUps) : 0)
+                + choicesLogLikelihoodRatio(choices, candidateWins);
+        if (!thumbsReady && choices < minVotes) {
             return new Verdict(Outcome.CONTINUE, llr);
         }
         if (llr >= upperBound()) {

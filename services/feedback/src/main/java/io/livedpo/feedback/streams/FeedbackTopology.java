@@ -49,12 +49,14 @@ public final class FeedbackTopology {
     }
 
     /**
-     * As above, plus the live canary's judge: thumbs votes on responses routed into a canary experiment, repartitioned
-     * by experiment, tallied and tested ({@link CanaryJudge}); its decisions go to {@link Topics#CANARY_DECISIONS}.
+     * As above, plus the live canary's judge: thumbs votes and A/B choices on responses routed into a canary
+     * experiment, repartitioned by experiment, tallied and tested ({@link CanaryJudge}); its decisions go to
+     * {@link Topics#CANARY_DECISIONS}.
      */
     public static Topology build(PairingConfig config, CanaryConfig canary, FeedbackObserver observer) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(keyValueStore(CanaryJudge.TALLIES, JsonSerde.of(CanaryTally.class)));
+        builder.addStateStore(keyValueStore(CanaryJudge.HALVES, JsonSerde.of(CanaryHalf.class)));
         builder.addStateStore(Stores.windowStoreBuilder(
                 // Window size is irrelevant (one entry per id); the retention is what keeps responses joinable.
                 Stores.persistentWindowStore(ResponseStores.RESPONSES, config.responseRetention(), Duration.ofMillis(1),
@@ -85,13 +87,12 @@ public final class FeedbackTopology {
                 Named.as("join-lookups"), ResponseStores.RESPONSES, ResponseStores.PENDING);
 
         KStream<String, Resolved> resolved = resolvedByResponses.merge(resolvedByLookups, Named.as("resolved"));
-        resolved.filter((key, r) -> r.side() == Side.RATED && r.response().canary() != null,
-                        Named.as("canary-votes"))
+        resolved.filter((key, r) -> r.response().canary() != null, Named.as("canary-votes"))
                 .selectKey((key, r) -> CanaryArm.key(r.response().policy(), r.response().canary().candidate()),
                         Named.as("by-experiment"))
                 .repartition(Repartitioned.with(KEYS, JsonSerde.of(Resolved.class)).withName("by-canary"))
-                .process(() -> new CanaryJudge(canary, config.punctuateInterval(), observer), Named.as("judge"),
-                        CanaryJudge.TALLIES)
+                .process(() -> new CanaryJudge(canary, config, observer), Named.as("judge"),
+                        CanaryJudge.TALLIES, CanaryJudge.HALVES)
                 .to(Topics.CANARY_DECISIONS, Produced.with(KEYS, JsonSerde.of(CanaryDecision.class))
                         .withName("canary-decisions"));
         resolved

@@ -94,6 +94,43 @@ class CanarySprtTest {
         assertTrue(worse.meanCandidateVotes() < DEFAULTS.maxCandidateVotes() / 4.0, "" + worse.meanCandidateVotes());
     }
 
+    /** A/B choices only: the candidate wins each with probability {@code winRate}. */
+    static Outcomes simulateChoices(double winRate, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        CanarySprt test = DEFAULTS.test();
+        int promoted = 0;
+        int rolledBack = 0;
+        long choicesTotal = 0;
+        for (int trial = 0; trial < TRIALS; trial++) {
+            long n = 0;
+            long wins = 0;
+            CanarySprt.Outcome outcome = CanarySprt.Outcome.CONTINUE;
+            while (outcome == CanarySprt.Outcome.CONTINUE) {
+                n++;
+                wins += random.nextDouble() < winRate ? 1 : 0;
+                outcome = test.evaluate(0, 0, 0, 0, n, wins).outcome();
+                if (outcome == CanarySprt.Outcome.CONTINUE && n >= 20 * DEFAULTS.maxCandidateVotes()) {
+                    outcome = CanarySprt.Outcome.ROLLBACK;
+                }
+            }
+            promoted += outcome == CanarySprt.Outcome.PROMOTE ? 1 : 0;
+            rolledBack += outcome == CanarySprt.Outcome.ROLLBACK ? 1 : 0;
+            choicesTotal += n;
+        }
+        return new Outcomes(promoted, rolledBack, (double) choicesTotal / TRIALS);
+    }
+
+    @Test
+    void abChoicesAloneKeepTheSameErrorRates() {
+        double delta = DEFAULTS.test().effect();
+        Outcomes worse = simulateChoices(0.5 - delta / 2, 21);
+        Outcomes equal = simulateChoices(0.5, 22);
+        assertTrue(worse.promotedRate() <= allowance(DEFAULTS.test().alpha()), "A/B false promotions "
+                + worse.promotedRate());
+        assertTrue(equal.rolledBackRate() <= allowance(DEFAULTS.test().beta()), "A/B false rollbacks "
+                + equal.rolledBackRate());
+    }
+
     @Test
     void theStatisticIsWaldsForBrownianMotionAndWaitsForTheMinimumVotes() {
         CanarySprt test = new CanarySprt(0.05, 0.1, 0.1, 20);
@@ -108,5 +145,11 @@ class CanarySprtTest {
         // Overwhelming evidence is not acted on before each arm has its minimum votes.
         assertEquals(CanarySprt.Outcome.CONTINUE, test.evaluate(19, 0, 900, 900).outcome());
         assertEquals(CanarySprt.Outcome.ROLLBACK, test.evaluate(20, 0, 900, 900).outcome());
+        // A/B: each candidate loss is ln(0.5/0.55), each win ln(0.5/0.45); 20 straight losses decide.
+        assertEquals(20 * Math.log(0.5 / 0.55), test.choicesLogLikelihoodRatio(20, 0), 1e-12);
+        assertEquals(CanarySprt.Outcome.CONTINUE, test.evaluate(0, 0, 0, 0, 19, 0).outcome());
+        assertEquals(CanarySprt.Outcome.CONTINUE, test.evaluate(0, 0, 0, 0, 20, 0).outcome(),
+                "20 losses: -1.91, not yet at -2.25");
+        assertEquals(CanarySprt.Outcome.ROLLBACK, test.evaluate(0, 0, 0, 0, 24, 0).outcome());
     }
 }

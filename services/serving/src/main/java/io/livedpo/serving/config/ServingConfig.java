@@ -47,6 +47,15 @@ public interface ServingConfig {
          */
         @WithDefault("0.1")
         double share();
+
+        /**
+         * While a canary runs, a request for two choices that names no version (the chat page's A/B mode) gets one
+         * answer from the parent and one from the candidate, in random order, and the user's pick counts as a win or
+         * loss in the canary's test: the most direct comparison there is, at the price of showing the candidate in
+         * every such pair.
+         */
+        @WithDefault("true")
+        boolean abPairs();
     }
 
     /** How response events reach Kafka without ever holding up a chat request. */

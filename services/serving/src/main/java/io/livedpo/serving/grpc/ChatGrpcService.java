@@ -53,7 +53,7 @@ public class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 out.addChoices(Choice.newBuilder().setIndex(c.index())
                         .setMessage(io.livedpo.proto.ChatMessage.newBuilder().setRole("assistant").setContent(c.text()))
                         .setFinishReason(c.finishReason()).setResponseId(c.responseId())
-                        .setModelVersion(r.version()));
+                        .setModelVersion(c.version()));
             }
             response.onNext(out.build());
             response.onCompleted();
@@ -88,7 +88,7 @@ public class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     private static ChatChunk chunk(ChatService.Prepared p, int index, String delta, String finishReason) {
         return ChatChunk.newBuilder().setId(p.id()).setModel(p.model()).setIndex(index).setDelta(delta)
-                .setFinishReason(finishReason).setResponseId(p.responseId(index)).setModelVersion(p.version())
+                .setFinishReason(finishReason).setResponseId(p.responseId(index)).setModelVersion(p.version(index))
                 .build();
     }
 

@@ -92,7 +92,7 @@ public class ChatCompletionsResource {
     private static ChatCompletionChunk chunk(ChatService.Prepared p, int index, ChatCompletionChunk.Delta delta,
                                              String finishReason) {
         return new ChatCompletionChunk(p.id(), "chat.completion.chunk", p.created(), p.model(),
-                List.of(new ChatCompletionChunk.Choice(index, delta, finishReason, p.responseId(index), p.version())));
+                List.of(new ChatCompletionChunk.Choice(index, delta, finishReason, p.responseId(index), p.version(index))));
     }
 
     private void write(OutputStream out, ChatCompletionChunk chunk) throws IOException {

@@ -29,6 +29,7 @@ public class ChatService {
 
     private final Duration requestTimeout;
     private final double candidateShare;
+    private final boolean abPairs;
     private final ChatValidator validator;
     private final PolicyRegistry registry;
     private final BatchScheduler scheduler;
@@ -39,6 +40,7 @@ public class ChatService {
                        BatchScheduler scheduler, ResponseSink publisher, ChatMetrics metrics) {
         this.requestTimeout = config.limits().requestTimeout();
         this.candidateShare = config.canary().share();
+        this.abPairs = config.canary().abPairs();
         this.validator = validator;
         this.registry = registry;
         this.scheduler = scheduler;
@@ -46,10 +48,10 @@ public class ChatService {
         this.metrics = metrics;
     }
 
-    /** A validated request holding a lease on its policy version until {@link #execute} or {@link #close()}. */
+    /** A validated request holding leases on its version(s) until {@link #execute} or {@link #close()}. */
     public static final class Prepared implements AutoCloseable {
         private final ChatPlan plan;
-        private final VersionLease lease;
+        private final Routed routed;
         private final CanaryArm arm;
         private final String id = "chatcmpl-" + UUID.randomUUID();
         private final List<String> responseIds;
@@ -58,7 +60,7 @@ public class ChatService {
 
         Prepared(ChatPlan plan, Routed routed) {
             this.plan = plan;
-            this.lease = routed.lease();
+            this.routed = routed;
             this.arm = routed.arm();
             this.responseIds = plan.params().stream().map(x -> UUID.randomUUID().toString()).toList();
         }
@@ -72,12 +74,23 @@ public class ChatService {
             return id;
         }
 
+        /**
+         * {@code policy@version} that answers: one label, or for a live canary's A/B pair both, comma-separated in
+         * choice order.
+         */
         public String model() {
-            return lease.version().label();
+            return routed.leases().stream().map(l -> l.version().label()).distinct()
+                    .collect(java.util.stream.Collectors.joining(","));
         }
 
-        public long version() {
-            return lease.version().version();
+        /** {@code policy@version} that answers choice {@code index}. */
+        public String model(int index) {
+            return routed.lease(index).version().label();
+        }
+
+        /** The version that answers choice {@code index}. */
+        public long version(int index) {
+            return routed.lease(index).version().version();
         }
 
         public long created() {
@@ -90,7 +103,7 @@ public class ChatService {
 
         @Override
         public void close() {
-            lease.close();
+            routed.leases().forEach(VersionLease::close);
         }
     }
 
@@ -107,7 +120,8 @@ public class ChatService {
             throw e;
         }
         try {
-            return new Prepared(plan, plan.pinnedVersion() == null ? registry.route(plan.policy(), candidateShare)
+            return new Prepared(plan, plan.pinnedVersion() == null
+                    ? registry.route(plan.policy(), candidateShare, abPairs && plan.params().size() == 2)
                     : new Routed(registry.acquire(plan.policy(), plan.pinnedVersion()), null));
         } catch (VersionNotLoadedException e) {
             metrics.outcome("not_found");
@@ -148,7 +162,7 @@ public class ChatService {
         for (int i = 0; i < p.choices(); i++) {
             int index = i;
             // Each task holds its own lease: a choice still decoding keeps the version alive after a timeout here.
-            tasks.add(scheduler.submit(p.lease.share(), p.plan.promptIds(), p.plan.params().get(i),
+            tasks.add(scheduler.submit(p.routed.lease(i).share(), p.plan.promptIds(), p.plan.params().get(i),
                     d -> deltas.accept(index, d)));
         }
         List<ChatResult.Choice> choices = new ArrayList<>();
@@ -157,9 +171,9 @@ public class ChatService {
             Generation g = tasks.get(i).result().get(Math.max(0, deadline - System.nanoTime()),
                     TimeUnit.NANOSECONDS);
             choices.add(new ChatResult.Choice(i, chat.answer(g.text()), g.finishReason(),
-                    p.responseId(i), g.ids().length));
+                    p.responseId(i), g.ids().length, p.version(i)));
         }
-        return new ChatResult(p.id, p.plan.policy(), p.version(), p.model(), p.created,
+        return new ChatResult(p.id, p.plan.policy(), p.model(), p.created,
                 p.plan.promptIds().length, choices);
     }
 }

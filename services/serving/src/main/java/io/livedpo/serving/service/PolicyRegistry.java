@@ -95,11 +95,11 @@ public class PolicyRegistry {
     }
 
     /**
-     * A lease for a request that names no version: while a live canary runs, the candidate with probability
-     * {@code candidateShare} and the active version (its parent) otherwise, with the experiment named; else the
-     * active version.
+     * Leases for a request that names no version: while a live canary runs, the candidate with probability
+     * {@code candidateShare} and the active version (its parent) otherwise, with the experiment named — or, for an
+     * {@code abPair}, the parent and the candidate for its two choices in random order; else the active version.
      */
-    public Routed route(String policy, double candidateShare) {
+    public Routed route(String policy, double candidateShare, boolean abPair) {
         Slot slot = slot(policy);
         while (true) {
             VersionLease active = slot.active;
@@ -108,14 +108,20 @@ public class PolicyRegistry {
                 return new Routed(acquire(policy), null);
             }
             CanaryArm arm = new CanaryArm(candidate.version().version(), active.version().version());
-            PolicyVersion chosen = ThreadLocalRandom.current().nextDouble() < candidateShare
-                    ? candidate.version() : active.version();
-            Optional<VersionLease> lease = chosen.tryLease();
-            if (lease.isPresent() && slot.candidate == candidate && slot.active == active) {
-                return new Routed(lease.get(), arm);
+            List<PolicyVersion> chosen = abPair
+                    ? (ThreadLocalRandom.current().nextBoolean() ? List.of(candidate.version(), active.version())
+                    : List.of(active.version(), candidate.version()))
+                    : List.of(ThreadLocalRandom.current().nextDouble() < candidateShare
+                    ? candidate.version() : active.version());
+            List<VersionLease> leases = new java.util.ArrayList<>();
+            for (PolicyVersion v : chosen) {
+                v.tryLease().ifPresent(leases::add);
             }
-            // A decision or swap came between the reads and the lease: route again on what is current.
-            lease.ifPresent(VersionLease::close);
+            if (leases.size() == chosen.size() && slot.candidate == candidate && slot.active == active) {
+                return new Routed(leases, arm);
+            }
+            // A decision or swap came between the reads and the leases: route again on what is current.
+            leases.forEach(VersionLease::close);
         }
     }
 

@@ -23,7 +23,7 @@ final class ResponseEvents {
         return result.choices().stream().map(c -> {
             SamplingParams s = plan.params().get(c.index());
             return new ResponseEvent(ResponseEvent.SCHEMA, c.responseId(), result.id(), result.policy(),
-                    result.version(), messages, c.text(), new Sampling((double) s.temperature(), (double) s.topP(),
+                    c.version(), messages, c.text(), new Sampling((double) s.temperature(), (double) s.topP(),
                     s.maxTokens(), s.seed()), promptHash, at, arm);
         }).toList();
     }
