@@ -138,6 +138,12 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
                 .toList();
         // Waiting keeps versions in order per replica; each push has its own deadline and retry budget.
         CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        if (liveCanary && !pushes.isEmpty() && pushes.stream().allMatch(CompletableFuture::isCompletedExceptionally)) {
+            // No replica runs it, so no vote can decide it: do not hold the next version behind it.
+            canary.abandon(meta.policy(), meta.version());
+            LOG.warnf("%s v%d reached no replica; the next version will not wait for its canary", meta.policy(),
+                    meta.version());
+        }
     }
 
     private void outcome(String target, CheckpointMetadata meta, Instant feedback, PushCheckpointResponse response,

@@ -58,6 +58,11 @@ public final class CanaryLedger {
         awaiting.put(policy, version);
     }
 
+    /** A published canary that no replica took: nothing waits for it any more. */
+    public void abandon(String policy, long version) {
+        awaiting.remove(policy, version);
+    }
+
     /** The canary of {@code policy} still undecided, if any. */
     public OptionalLong awaiting(String policy) {
         Long v = awaiting.get(policy);
