@@ -32,8 +32,10 @@ public final class CanaryMetrics {
     }
 
     public void decided(CanaryDecision d) {
-        registry.counter("livedpo_feedback_canary_decisions", "policy", d.policy(), "action",
-                d.action().name().toLowerCase(Locale.ROOT), "reason", d.reason()).increment();
+        io.micrometer.core.instrument.Counter.builder("livedpo_feedback_canary_decisions")
+                .description("live canaries decided and announced, by action and reason")
+                .tags("policy", d.policy(), "action", d.action().name().toLowerCase(Locale.ROOT), "reason", d.reason())
+                .register(registry).increment();
     }
 
     private void register(String policy) {

@@ -72,8 +72,11 @@ public class LiveCanary {
                 ? registry.promote(decision.policy(), decision.candidateVersion())
                 : registry.dropCandidate(decision.policy(), decision.candidateVersion());
         if (applied) {
-            meters.counter("livedpo.serving.canary.decisions.applied", "policy", decision.policy(), "action",
-                    decision.action().name().toLowerCase(java.util.Locale.ROOT)).increment();
+            io.micrometer.core.instrument.Counter.builder("livedpo.serving.canary.decisions.applied")
+                    .description("live-canary decisions applied to the candidate on trial, by action")
+                    .tags("policy", decision.policy(), "action",
+                            decision.action().name().toLowerCase(java.util.Locale.ROOT))
+                    .register(meters).increment();
             LOG.infof("live canary %s: %s (%s; candidate %d/%d up, parent %d/%d up, log-LR %.3f)", decision.key(),
                     decision.action(), decision.reason(), decision.candidateUps(), decision.candidateVotes(),
                     decision.parentUps(), decision.parentVotes(), decision.logLikelihoodRatio());
