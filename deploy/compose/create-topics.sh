@@ -13,3 +13,4 @@ topic --topic livedpo.responses.v1.dlq --partitions 1 --config cleanup.policy=de
 topic --topic livedpo.feedback.v1.dlq --partitions 1 --config cleanup.policy=delete --config retention.ms=2592000000
 topic --topic livedpo.pairs.v1.dlq --partitions 1 --config cleanup.policy=delete --config retention.ms=2592000000
 topic --topic livedpo.checkpoints.v1 --partitions 1 --config cleanup.policy=compact
+topic --topic livedpo.canary-decisions.v1 --partitions 1 --config cleanup.policy=compact

@@ -194,6 +194,7 @@ final class ModelsCommand implements Runnable {
         m.put("policy", s.getPolicy());
         m.put("active_version", s.getActiveVersion());
         m.put("previous_version", s.getPreviousVersion());
+        m.put("candidate_version", s.getCandidateVersion()); // a live canary on trial; -1 when none
         m.put("outcome", s.getOutcome().name().toLowerCase(Locale.ROOT));
         m.put("reason", s.getReason());
         m.put("base_model", s.getBaseModel());

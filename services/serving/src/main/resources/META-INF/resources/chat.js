@@ -107,6 +107,14 @@ async function send() {
 }
 
 /** Non-streamed: one JSON response with every choice. */
+/**
+ * The policy@version that wrote one answer: a response names its model once (both versions, comma-separated, when a
+ * live canary pairs its parent and candidate in A/B mode); each choice carries its own version.
+ */
+function modelLabel(model, version) {
+  return `${model.split("@")[0]}@${version}`;
+}
+
 async function completeWhole(body) {
   const res = await fetch("v1/chat/completions", {
     method: "POST",
@@ -119,7 +127,7 @@ async function completeWhole(body) {
   const r = await res.json();
   return r.choices.map((c) => ({
     responseId: c.response_id,
-    model: r.model,
+    model: modelLabel(r.model, c.model_version),
     text: c.message.content,
   }));
 }
@@ -166,7 +174,7 @@ async function completeStreamed(body, cards) {
       for (const c of chunk.choices) {
         const a = answers[c.index];
         a.responseId = c.response_id;
-        a.model = chunk.model;
+        a.model = modelLabel(chunk.model, c.model_version);
         a.raw += c.delta?.content ?? "";
         cards[c.index].text.textContent = a.raw;
       }

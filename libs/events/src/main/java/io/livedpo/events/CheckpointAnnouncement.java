@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 import java.util.Map;
 
-/** A durable checkpoint the trainer made, on the compacted {@link Topics#CHECKPOINTS} keyed by {@code policy}. */
+/**
+ * A durable checkpoint the trainer made, on the compacted {@link Topics#CHECKPOINTS} keyed by {@code policy};
+ * {@code canary} true when it is to start as a live canary beside its parent rather than serve everyone at once.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CheckpointAnnouncement(
         int schema,
@@ -18,7 +21,8 @@ public record CheckpointAnnouncement(
         long pairsTrained,
         Map<String, Double> metrics,
         Instant createdAt,
-        Instant newestFeedbackAt) {
+        Instant newestFeedbackAt,
+        boolean canary) {
 
     public static final int SCHEMA = 1;
 
@@ -29,5 +33,13 @@ public record CheckpointAnnouncement(
         Require.text(location, "location");
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
         Require.present(createdAt, "createdAt");
+    }
+
+    /** An announcement of a version that goes live at once (no live canary). */
+    public CheckpointAnnouncement(int schema, String policy, long version, Long parentVersion, String baseModel,
+                                  String sha256, long sizeBytes, String location, long pairsTrained,
+                                  Map<String, Double> metrics, Instant createdAt, Instant newestFeedbackAt) {
+        this(schema, policy, version, parentVersion, baseModel, sha256, sizeBytes, location, pairsTrained, metrics,
+                createdAt, newestFeedbackAt, false);
     }
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 import java.util.List;
 
-/** A completion serving returned, as it goes to {@link Topics#RESPONSES} keyed by {@code responseId}. */
+/**
+ * A completion serving returned, as it goes to {@link Topics#RESPONSES} keyed by {@code responseId}; {@code canary}
+ * (optional) names the live-canary experiment it was randomly routed into.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ResponseEvent(
         int schema,
@@ -16,7 +19,8 @@ public record ResponseEvent(
         String completion,
         Sampling sampling,
         String promptHash,
-        Instant createdAt) {
+        Instant createdAt,
+        CanaryArm canary) {
 
     public static final int SCHEMA = 1;
 
@@ -27,5 +31,13 @@ public record ResponseEvent(
         Require.present(completion, "completion");
         Require.text(promptHash, "promptHash");
         Require.present(createdAt, "createdAt");
+    }
+
+    /** A response served outside any live-canary experiment. */
+    public ResponseEvent(int schema, String responseId, String conversationId, String policy, long modelVersion,
+                         List<PromptMessage> messages, String completion, Sampling sampling, String promptHash,
+                         Instant createdAt) {
+        this(schema, responseId, conversationId, policy, modelVersion, messages, completion, sampling, promptHash,
+                createdAt, null);
     }
 }

@@ -54,6 +54,9 @@ public final class TopicContract {
         }
         // Keyed by policy and compacted: the newest announcement per policy is what a starting replica reads.
         topics.add(new TopicSpec(Topics.CHECKPOINTS, Partitioning.SINGLE, true, Optional.empty(), Optional.empty()));
+        // One record per candidate, never superseded: compaction keeps them all, and they are few.
+        topics.add(new TopicSpec(Topics.CANARY_DECISIONS, Partitioning.SINGLE, true, Optional.empty(),
+                Optional.empty()));
         return List.copyOf(topics);
     }
 

@@ -27,7 +27,9 @@ class TopicContractTest {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 String name = (String) f.get(null);
                 assertTrue(declared.contains(name), name + " is a topic constant but not in the contract");
-                assertTrue(declared.contains(Topics.deadLetter(name)) || name.equals(Topics.CHECKPOINTS),
+                // Announcements and canary decisions are followed, not consumed: readers skip a malformed one.
+                assertTrue(declared.contains(Topics.deadLetter(name))
+                                || Set.of(Topics.CHECKPOINTS, Topics.CANARY_DECISIONS).contains(name),
                         name + " has no dead-letter topic");
             }
         }
@@ -44,6 +46,9 @@ class TopicContractTest {
         assertTrue(checkpoints.compacted());
         assertEquals("compact", checkpoints.configs().get("cleanup.policy"));
         assertFalse(checkpoints.configs().containsKey("retention.ms"), "compacted: the latest per key stays");
+        TopicSpec decisions = TopicContract.get(Topics.CANARY_DECISIONS);
+        assertTrue(decisions.compacted(), "one decision per candidate, every one kept");
+        assertEquals(Partitioning.SINGLE, decisions.partitions());
     }
 
     @Test

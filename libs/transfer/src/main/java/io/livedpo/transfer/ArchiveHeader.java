@@ -12,9 +12,21 @@ import io.livedpo.proto.CheckpointHeader;
  * @param sha256    lower-case hex SHA-256 of the archive
  * @param signature HMAC-SHA256 of the archive ({@link ArchiveSignature}); empty when signing is off
  * @param activate  activate right after a passing canary; false only stages the version
+ * @param canary    with {@code activate}: start as a live canary beside the active version instead of replacing it
  */
 public record ArchiveHeader(String policy, long version, long parentVersion, String baseModel, String sha256,
-                            long sizeBytes, byte[] signature, boolean activate) {
+                            long sizeBytes, byte[] signature, boolean activate, boolean canary) {
+
+    public ArchiveHeader(String policy, long version, long parentVersion, String baseModel, String sha256,
+                         long sizeBytes, byte[] signature, boolean activate) {
+        this(policy, version, parentVersion, baseModel, sha256, sizeBytes, signature, activate, false);
+    }
+
+    /** The same header, asking for a live canary ({@code true}) or an immediate swap. */
+    public ArchiveHeader asCanary(boolean liveCanary) {
+        return new ArchiveHeader(policy, version, parentVersion, baseModel, sha256, sizeBytes, signature, activate,
+                liveCanary);
+    }
 
     /** The header of a packed checkpoint directory whose {@code livedpo.json} is {@code meta}. */
     public static ArchiveHeader of(CheckpointMetadata meta, byte[] archive, ArchiveSignature signer,
@@ -25,13 +37,13 @@ public record ArchiveHeader(String policy, long version, long parentVersion, Str
 
     public static ArchiveHeader fromProto(CheckpointHeader h) {
         return new ArchiveHeader(h.getPolicy(), h.getVersion(), h.getParentVersion(), h.getBaseModel(), h.getSha256(),
-                h.getSizeBytes(), h.getSignature().toByteArray(), h.getActivate());
+                h.getSizeBytes(), h.getSignature().toByteArray(), h.getActivate(), h.getCanary());
     }
 
     public CheckpointHeader toProto() {
         return CheckpointHeader.newBuilder().setPolicy(policy).setVersion(version).setParentVersion(parentVersion)
                 .setBaseModel(baseModel).setSha256(sha256).setSizeBytes(sizeBytes)
-                .setSignature(ByteString.copyFrom(signature)).setActivate(activate).build();
+                .setSignature(ByteString.copyFrom(signature)).setActivate(activate).setCanary(canary).build();
     }
 
     /** True when the metadata unpacked from the archive is the checkpoint this header announced. */

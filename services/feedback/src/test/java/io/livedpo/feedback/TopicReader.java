@@ -40,6 +40,12 @@ public final class TopicReader<V> implements AutoCloseable {
         return List.copyOf(seen);
     }
 
+    /** Everything read so far, after one short poll for more. */
+    public List<V> poll() {
+        consumer.poll(Duration.ofMillis(10)).forEach(record -> seen.add(record.value()));
+        return List.copyOf(seen);
+    }
+
     @Override
     public void close() {
         consumer.close();

@@ -120,10 +120,24 @@ final class TestClients {
     static CompletableFuture<PushCheckpointResponse> push(ModelControlGrpc.ModelControlStub stub, String policy,
                                                           long version, Archive archive, String sha256,
                                                           byte[] signature, int sendBytes, boolean abort) {
+        return push(stub, policy, version, archive, sha256, signature, sendBytes, abort, false);
+    }
+
+    /** A whole, signed push; {@code liveCanary} asks serving to start the version as a live canary. */
+    static CompletableFuture<PushCheckpointResponse> push(ModelControlGrpc.ModelControlStub stub, String policy,
+                                                          long version, Archive archive, boolean liveCanary) {
+        return push(stub, policy, version, archive, archive.sha256(), sign(archive.bytes(), SIGNING_KEY),
+                archive.bytes().length, false, liveCanary);
+    }
+
+    private static CompletableFuture<PushCheckpointResponse> push(ModelControlGrpc.ModelControlStub stub,
+                                                                  String policy, long version, Archive archive,
+                                                                  String sha256, byte[] signature, int sendBytes,
+                                                                  boolean abort, boolean liveCanary) {
         CompletableFuture<PushCheckpointResponse> result = new CompletableFuture<>();
         StreamObserver<PushCheckpointRequest> requests = stub.pushCheckpoint(completing(result));
         ArchiveHeader header = new ArchiveHeader(policy, version, version - 1, archive.baseModel(), sha256,
-                archive.bytes().length, signature, true);
+                archive.bytes().length, signature, true, liveCanary);
         ArchiveFrames.push(header, Arrays.copyOf(archive.bytes(), sendBytes)).forEach(requests::onNext);
         if (abort) {
             requests.onError(new IOException("sender crashed mid-push"));

@@ -1,13 +1,20 @@
 package io.livedpo.events.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 
 /**
  * An RFC 9457 problem detail as every service answers it, plus {@code field} naming the request field at fault when
- * there is one.
+ * there is one, and {@code loaded_models} ({@code policy@version}) when a pinned version is not loaded.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String field) {
+public record Problem(String type, String title, int status, String detail, String field,
+                      @JsonProperty("loaded_models") List<String> loadedModels) {
+
+    public Problem(String type, String title, int status, String detail, String field) {
+        this(type, title, status, detail, field, null);
+    }
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
@@ -16,6 +23,12 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static Problem of(ProblemType type, String detail, String field) {
         return new Problem(type.uri(), type.title(), type.status(), detail, field);
+    }
+
+    /** A pinned {@code policy@version} that is not loaded, with the versions that are. */
+    public static Problem versionNotLoaded(String detail, List<String> loadedModels) {
+        ProblemType type = ProblemType.VERSION_NOT_LOADED;
+        return new Problem(type.uri(), type.title(), type.status(), detail, "model", List.copyOf(loadedModels));
     }
 
     /** For what the HTTP framework refuses itself (unknown path, wrong method or media type). */

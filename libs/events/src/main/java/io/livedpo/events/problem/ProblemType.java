@@ -8,6 +8,7 @@ package io.livedpo.events.problem;
 public enum ProblemType {
     INVALID(400, "invalid", "Invalid request"),
     NOT_FOUND(404, "not_found", "Not found"),
+    VERSION_NOT_LOADED(404, "version_not_loaded", "Model version not loaded"),
     TOO_LARGE(413, "too_large", "Request body too large"),
     IDEMPOTENCY_CONFLICT(422, "idempotency_conflict", "Idempotency-Key reused"),
     RATE_LIMITED(429, "rate_limited", "Too many requests"),

@@ -17,6 +17,49 @@ public interface FeedbackConfig {
 
     Pairing pairing();
 
+    Canary canary();
+
+    /**
+     * The live canary's judge (see {@code CanarySprt}): a non-inferiority SPRT on thumbs-up rates, candidate vs
+     * parent, with Wald's bounds.
+     */
+    interface Canary {
+        /** P(promote | candidate worse by the effect): the harmful error, kept small. */
+        @WithDefault("0.05")
+        double alpha();
+
+        /** P(roll back | candidate as good as its parent): a wasted version, cheaper, so larger. */
+        @WithDefault("0.1")
+        double beta();
+
+        /**
+         * δ, the drop in thumbs-up rate (absolute) that counts as worse. 0.1: ten points is what users notice; at
+         * rates near 0.5 and a 10% canary share the test then needs ~150 candidate votes on average.
+         */
+        @WithDefault("0.1")
+        double effect();
+
+        /** Votes each arm needs before the test may decide (the normal approximation is poor below). */
+        @WithDefault("20")
+        int minVotes();
+
+        /** Candidate votes after which an undecided canary takes {@code on-limit}: ~6x the average need. */
+        @WithDefault("1000")
+        long maxCandidateVotes();
+
+        /** Time after its first vote after which an undecided canary takes {@code on-limit}. */
+        @WithDefault("24h")
+        Duration maxDuration();
+
+        /**
+         * What an undecided canary gets at either bound. ROLLBACK: undecided after that many votes means it is likely
+         * somewhat worse (the midpoint of the hypotheses), and the parent has earned its votes; the trainer goes on
+         * from the parent. PROMOTE suits low-traffic deployments that prefer to keep learning.
+         */
+        @WithDefault("rollback")
+        String onLimit();
+    }
+
     interface Kafka {
         /** The broker the REST side produces to. */
         @WithDefault("${kafka.bootstrap.servers:localhost:9092}")

@@ -1,6 +1,9 @@
 package io.livedpo.feedback.service;
 
 import io.livedpo.events.PairSource;
+import io.livedpo.events.CanaryDecision;
+import io.livedpo.feedback.canary.CanaryTally;
+import io.livedpo.feedback.metrics.CanaryMetrics;
 import io.livedpo.feedback.metrics.VersionParents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,12 +21,14 @@ public class FeedbackMetrics implements FeedbackObserver {
     private final MeterRegistry registry;
     private final PolicyStats stats;
     private final VersionParents parents;
+    private final CanaryMetrics canary;
     private final Counter unmatched;
 
     public FeedbackMetrics(MeterRegistry registry, PolicyStats stats) {
         this.registry = registry;
         this.stats = stats;
         this.parents = new VersionParents(registry);
+        this.canary = new CanaryMetrics(registry);
         this.unmatched = Counter.builder("livedpo_feedback_unmatched")
                 .description("Feedback whose response did not arrive within the grace period")
                 .register(registry);
@@ -58,5 +63,15 @@ public class FeedbackMetrics implements FeedbackObserver {
     public void unmatched() {
         unmatched.increment();
         stats.unmatched();
+    }
+
+    @Override
+    public void canaryEvidence(CanaryTally tally, double logLikelihoodRatio) {
+        canary.evidence(tally, logLikelihoodRatio);
+    }
+
+    @Override
+    public void canaryDecided(CanaryDecision decision) {
+        canary.decided(decision);
     }
 }

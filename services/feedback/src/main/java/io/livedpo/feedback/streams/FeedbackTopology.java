@@ -1,6 +1,10 @@
 package io.livedpo.feedback.streams;
 
+import io.livedpo.events.CanaryArm;
+import io.livedpo.events.CanaryDecision;
 import io.livedpo.events.FeedbackEvent;
+import io.livedpo.feedback.canary.CanaryConfig;
+import io.livedpo.feedback.canary.CanaryTally;
 import io.livedpo.events.JsonSerde;
 import io.livedpo.events.PreferencePair;
 import io.livedpo.events.ResponseEvent;
@@ -41,7 +45,18 @@ public final class FeedbackTopology {
     }
 
     public static Topology build(PairingConfig config, FeedbackObserver observer) {
+        return build(config, CanaryConfig.defaults(), observer);
+    }
+
+    /**
+     * As above, plus the live canary's judge: thumbs votes and A/B choices on responses routed into a canary
+     * experiment, repartitioned by experiment, tallied and tested ({@link CanaryJudge}); its decisions go to
+     * {@link Topics#CANARY_DECISIONS}.
+     */
+    public static Topology build(PairingConfig config, CanaryConfig canary, FeedbackObserver observer) {
         StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(keyValueStore(CanaryJudge.TALLIES, JsonSerde.of(CanaryTally.class)));
+        builder.addStateStore(keyValueStore(CanaryJudge.HALVES, JsonSerde.of(CanaryHalf.class)));
         builder.addStateStore(Stores.windowStoreBuilder(
                 // Window size is irrelevant (one entry per id); the retention is what keeps responses joinable.
                 Stores.persistentWindowStore(ResponseStores.RESPONSES, config.responseRetention(), Duration.ofMillis(1),
@@ -71,7 +86,16 @@ public final class FeedbackTopology {
         KStream<String, Resolved> resolvedByLookups = lookups.process(() -> new LookupJoiner(config, observer),
                 Named.as("join-lookups"), ResponseStores.RESPONSES, ResponseStores.PENDING);
 
-        resolvedByResponses.merge(resolvedByLookups, Named.as("resolved"))
+        KStream<String, Resolved> resolved = resolvedByResponses.merge(resolvedByLookups, Named.as("resolved"));
+        resolved.filter((key, r) -> r.response().canary() != null, Named.as("canary-votes"))
+                .selectKey((key, r) -> CanaryArm.key(r.response().policy(), r.response().canary().candidate()),
+                        Named.as("by-experiment"))
+                .repartition(Repartitioned.with(KEYS, JsonSerde.of(Resolved.class)).withName("by-canary"))
+                .process(() -> new CanaryJudge(canary, config, observer), Named.as("judge"),
+                        CanaryJudge.TALLIES, CanaryJudge.HALVES)
+                .to(Topics.CANARY_DECISIONS, Produced.with(KEYS, JsonSerde.of(CanaryDecision.class))
+                        .withName("canary-decisions"));
+        resolved
                 .repartition(Repartitioned.with(KEYS, JsonSerde.of(Resolved.class)).withName("by-prompt"))
                 .process(() -> new Pairer(config, observer), Named.as("pair"),
                         Pairer.VOTES, Pairer.HALVES, Pairer.EMITTED)

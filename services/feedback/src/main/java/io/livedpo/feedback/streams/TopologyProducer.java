@@ -1,5 +1,8 @@
 package io.livedpo.feedback.streams;
 
+import io.livedpo.events.CanaryDecision;
+import io.livedpo.feedback.canary.CanaryConfig;
+import io.livedpo.feedback.canary.CanarySprt;
 import io.livedpo.feedback.config.FeedbackConfig;
 import io.livedpo.feedback.service.FeedbackObserver;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,11 +13,16 @@ import org.apache.kafka.streams.Topology;
 @ApplicationScoped
 public class TopologyProducer {
 
+    static CanaryConfig canary(FeedbackConfig.Canary c) {
+        return new CanaryConfig(new CanarySprt(c.alpha(), c.beta(), c.effect(), c.minVotes()), c.maxCandidateVotes(),
+                c.maxDuration(), CanaryDecision.Action.valueOf(c.onLimit().toUpperCase(java.util.Locale.ROOT)));
+    }
+
     @Produces
     Topology topology(FeedbackConfig config, FeedbackObserver observer) {
         FeedbackConfig.Pairing pairing = config.pairing();
         return FeedbackTopology.build(new PairingConfig(pairing.responseRetention(), pairing.feedbackGrace(),
                 pairing.window(), pairing.maxPairsPerPrompt(), pairing.maxPairsPerUser(), pairing.userCapWindow(),
-                pairing.punctuateInterval()), observer);
+                pairing.punctuateInterval()), canary(config.canary()), observer);
     }
 }

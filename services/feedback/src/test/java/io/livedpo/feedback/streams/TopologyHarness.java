@@ -1,6 +1,8 @@
 package io.livedpo.feedback.streams;
 
+import io.livedpo.events.CanaryDecision;
 import io.livedpo.events.FeedbackEvent;
+import io.livedpo.feedback.canary.CanaryConfig;
 import io.livedpo.events.JsonSerde;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.PreferencePair;
@@ -48,7 +50,13 @@ final class TopologyHarness implements AutoCloseable {
     private final JsonSerializer<Object> json = new JsonSerializer<>();
     private final Path stateDir;
 
+    final TestOutputTopic<String, CanaryDecision> decisions;
+
     TopologyHarness(PairingConfig config) {
+        this(config, CanaryConfig.defaults());
+    }
+
+    TopologyHarness(PairingConfig config, CanaryConfig canary) {
         try {
             stateDir = Files.createDirectories(Path.of("target", "topology-state")).resolve(UUID.randomUUID().toString());
         } catch (java.io.IOException e) {
@@ -58,7 +66,10 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "feedback-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(FeedbackTopology.build(config, new FeedbackMetrics(registry, stats)), props, T0);
+        driver = new TopologyTestDriver(FeedbackTopology.build(config, canary, new FeedbackMetrics(registry, stats)),
+                props, T0);
+        decisions = driver.createOutputTopic(Topics.CANARY_DECISIONS, new StringDeserializer(),
+                JsonSerde.of(CanaryDecision.class).deserializer());
         responses = driver.createInputTopic(Topics.RESPONSES, new StringSerializer(), new ByteArraySerializer());
         feedback = driver.createInputTopic(Topics.FEEDBACK, new StringSerializer(), new ByteArraySerializer());
         pairs = driver.createOutputTopic(Topics.PAIRS, new StringDeserializer(),

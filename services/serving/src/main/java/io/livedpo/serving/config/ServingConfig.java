@@ -28,9 +28,35 @@ public interface ServingConfig {
 
     Events events();
 
+    Canary canary();
+
     /** Where the chat page posts votes (the feedback service's base URL). */
     @WithDefault("http://localhost:8081")
     String feedbackUrl();
+
+    /**
+     * The live canary: a version pushed (or announced) as a canary serves a share of its policy's traffic beside the
+     * active version until feedback's decision on livedpo.canary-decisions.v1 promotes or rolls it back. Whether a
+     * version starts as a canary is the publisher's choice (the trainer's {@code livedpo.trainer.canary.enabled}).
+     */
+    interface Canary {
+        /**
+         * The candidate's share of requests that name no version. 0.1 (Flagger's and Argo Rollouts' customary first
+         * step): at most a tenth of users see a bad version, and at the default test settings the candidate still
+         * earns its ~150 deciding votes in 1,500 votes overall.
+         */
+        @WithDefault("0.1")
+        double share();
+
+        /**
+         * While a canary runs, a request for two choices that names no version (the chat page's A/B mode) gets one
+         * answer from the parent and one from the candidate, in random order, and the user's pick counts as a win or
+         * loss in the canary's test: the most direct comparison there is, at the price of showing the candidate in
+         * every such pair.
+         */
+        @WithDefault("true")
+        boolean abPairs();
+    }
 
     /** How response events reach Kafka without ever holding up a chat request. */
     interface Events {

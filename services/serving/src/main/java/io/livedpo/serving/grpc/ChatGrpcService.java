@@ -18,13 +18,19 @@ import io.livedpo.serving.service.ChatService;
 import io.livedpo.serving.service.InvalidRequestException;
 import io.livedpo.serving.service.ServiceUnavailableException;
 import io.livedpo.serving.service.UnknownPolicyException;
+import io.livedpo.serving.service.VersionNotLoadedException;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code ChatService} over gRPC: the same semantics and validation as the REST API. */
+/**
+ * {@code ChatService} over gRPC: the same semantics and validation as the REST API; the answering version is in every
+ * message's {@code model} and in the {@code livedpo-model} response header ({@link ModelHeaderInterceptor}).
+ */
 @GrpcService
+@RegisterInterceptor(ModelHeaderInterceptor.class)
 public class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     private final ChatService chat;
@@ -47,7 +53,7 @@ public class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 out.addChoices(Choice.newBuilder().setIndex(c.index())
                         .setMessage(io.livedpo.proto.ChatMessage.newBuilder().setRole("assistant").setContent(c.text()))
                         .setFinishReason(c.finishReason()).setResponseId(c.responseId())
-                        .setModelVersion(r.version()));
+                        .setModelVersion(c.version()));
             }
             response.onNext(out.build());
             response.onCompleted();
@@ -82,7 +88,7 @@ public class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     private static ChatChunk chunk(ChatService.Prepared p, int index, String delta, String finishReason) {
         return ChatChunk.newBuilder().setId(p.id()).setModel(p.model()).setIndex(index).setDelta(delta)
-                .setFinishReason(finishReason).setResponseId(p.responseId(index)).setModelVersion(p.version())
+                .setFinishReason(finishReason).setResponseId(p.responseId(index)).setModelVersion(p.version(index))
                 .build();
     }
 
@@ -104,7 +110,7 @@ public class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         Status s;
         if (e instanceof InvalidRequestException invalid) {
             s = Status.INVALID_ARGUMENT.withDescription(invalid.field() + ": " + invalid.getMessage());
-        } else if (e instanceof UnknownPolicyException) {
+        } else if (e instanceof UnknownPolicyException || e instanceof VersionNotLoadedException) {
             s = Status.NOT_FOUND.withDescription(e.getMessage());
         } else if (e instanceof OverloadedException) {
             s = Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage());

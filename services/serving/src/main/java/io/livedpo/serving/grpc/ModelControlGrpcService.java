@@ -59,7 +59,9 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
             return PushCheckpointResponse.newBuilder().setPolicy(header.policy()).setVersion(header.version())
                     .setActiveVersion(active.version())
                     .setPreviousVersion(registry.previous(header.policy()).map(PolicyVersion::version).orElse(-1L))
-                    .setOutcome(header.activate() ? Outcome.ACTIVATED : Outcome.STAGED).build();
+                    .setOutcome(!header.activate() ? Outcome.STAGED
+                            : registry.candidate(header.policy()).map(v -> v.version() == header.version())
+                            .orElse(false) ? Outcome.CANARY : Outcome.ACTIVATED).build();
         }, response);
     }
 
@@ -123,6 +125,7 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
     private ModelStatus status(String policy, Outcome outcome) {
         return ModelStatus.newBuilder().setPolicy(policy).setActiveVersion(registry.active(policy).version())
                 .setPreviousVersion(registry.previous(policy).map(PolicyVersion::version).orElse(-1L))
+                .setCandidateVersion(registry.candidate(policy).map(PolicyVersion::version).orElse(-1L))
                 .setOutcome(outcome).setBaseModel(registry.base().fingerprint()).build();
     }
 }

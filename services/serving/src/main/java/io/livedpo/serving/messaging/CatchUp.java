@@ -10,6 +10,7 @@ import io.livedpo.proto.CheckpointStoreGrpc;
 import io.livedpo.proto.FetchRequest;
 import io.livedpo.serving.config.ServingConfig;
 import io.livedpo.serving.service.CheckpointInstaller;
+import io.livedpo.serving.service.LiveCanary;
 import io.livedpo.serving.service.PolicyRegistry;
 import io.livedpo.transfer.ArchiveAssembly;
 import io.livedpo.transfer.ArchiveFrames;
@@ -54,13 +55,15 @@ public class CatchUp {
     private final Optional<String> token;
     private final PolicyRegistry registry;
     private final CheckpointInstaller installer;
+    private final LiveCanary liveCanary;
     private final String bootstrapServers;
     private final Map<String, CheckpointAnnouncement> newest = new HashMap<>();
     private volatile boolean running;
     private Thread thread;
 
-    public CatchUp(ServingConfig config, PolicyRegistry registry, CheckpointInstaller installer,
+    public CatchUp(ServingConfig config, PolicyRegistry registry, CheckpointInstaller installer, LiveCanary liveCanary,
                                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.liveCanary = liveCanary;
         this.config = config.catchUp();
         this.token = config.control().token();
         this.registry = registry;
@@ -131,7 +134,9 @@ public class CatchUp {
     private void catchUp(ManagedChannel channel) {
         for (CheckpointAnnouncement a : newest.values()) {
             if (!registry.policies().contains(a.policy()) || !registry.base().fingerprint().equals(a.baseModel())
-                    || registry.active(a.policy()).version() >= a.version()) {
+                    || registry.active(a.policy()).version() >= a.version()
+                    || registry.candidate(a.policy()).map(v -> v.version() >= a.version()).orElse(false)
+                    || liveCanary.rolledBack(a.policy(), a.version())) {
                 continue;
             }
             try {
@@ -153,7 +158,7 @@ public class CatchUp {
         try (ArchiveAssembly assembly = installer.assembly();
              ReceivedArchive archive = ArchiveFrames.receive(store.fetch(FetchRequest.newBuilder()
                      .setPolicy(a.policy()).setVersion(a.version()).build()), assembly)) {
-            installer.install(archive);
+            installer.install(archive, a.canary());
             LOG.infof("caught up: %s@%d fetched from the checkpoint store", a.policy(), a.version());
         }
     }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.livedpo.serving.service.ChatResult;
 import java.util.List;
 
-/** OpenAI's chat completion, with each choice's response_id (what feedback refers to) and model version. */
+/**
+ * OpenAI's chat completion, with each choice's response_id (what feedback refers to) and model version; {@code model}
+ * names the answering {@code policy@version} (both, comma-separated in choice order, for a live canary's A/B pair).
+ */
 public record ChatCompletionResponse(String id, String object, long created, String model, List<Choice> choices,
                                      Usage usage) {
 
@@ -23,7 +26,7 @@ public record ChatCompletionResponse(String id, String object, long created, Str
 
     static ChatCompletionResponse of(ChatResult r) {
         List<Choice> choices = r.choices().stream().map(c -> new Choice(c.index(),
-                new Message("assistant", c.text()), c.finishReason(), c.responseId(), r.version())).toList();
+                new Message("assistant", c.text()), c.finishReason(), c.responseId(), c.version())).toList();
         return new ChatCompletionResponse(r.id(), "chat.completion", r.created(), r.model(), choices,
                 new Usage(r.promptTokens(), r.completionTokens(), r.promptTokens() + r.completionTokens()));
     }

@@ -4,6 +4,7 @@ import io.livedpo.serving.support.Daemons;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livedpo.serving.service.ChatResult;
 import io.livedpo.serving.service.ChatService;
+import io.livedpo.serving.service.ModelName;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -48,9 +49,12 @@ public class ChatCompletionsResource {
         if (!request.streaming()) {
             ChatResult result = chat.execute(prepared, (index, delta) -> {
             });
-            return Response.ok(ChatCompletionResponse.of(result), MediaType.APPLICATION_JSON).build();
+            return Response.ok(ChatCompletionResponse.of(result), MediaType.APPLICATION_JSON)
+                    .header(ModelName.HEADER, result.model()).build();
         }
-        return Response.ok(stream(prepared), "text/event-stream").header("Cache-Control", "no-cache").build();
+        // The version is fixed before the first token, so the header can name it before streaming starts.
+        return Response.ok(stream(prepared), "text/event-stream").header("Cache-Control", "no-cache")
+                .header(ModelName.HEADER, prepared.model()).build();
     }
 
     private StreamingOutput stream(ChatService.Prepared p) {
@@ -88,7 +92,7 @@ public class ChatCompletionsResource {
     private static ChatCompletionChunk chunk(ChatService.Prepared p, int index, ChatCompletionChunk.Delta delta,
                                              String finishReason) {
         return new ChatCompletionChunk(p.id(), "chat.completion.chunk", p.created(), p.model(),
-                List.of(new ChatCompletionChunk.Choice(index, delta, finishReason, p.responseId(index), p.version())));
+                List.of(new ChatCompletionChunk.Choice(index, delta, finishReason, p.responseId(index), p.version(index))));
     }
 
     private void write(OutputStream out, ChatCompletionChunk chunk) throws IOException {

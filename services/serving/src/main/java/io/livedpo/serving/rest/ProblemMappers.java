@@ -8,6 +8,8 @@ import io.livedpo.serving.engine.OverloadedException;
 import io.livedpo.serving.service.InvalidRequestException;
 import io.livedpo.serving.service.ServiceUnavailableException;
 import io.livedpo.serving.service.UnknownPolicyException;
+import io.livedpo.serving.service.VersionNotLoadedException;
+import io.livedpo.events.problem.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.stream.Collectors;
@@ -47,6 +49,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unknownPolicy(UnknownPolicyException e) {
         return ProblemResponses.response(ProblemType.NOT_FOUND, e.getMessage(), "model");
+    }
+
+    @ServerExceptionMapper
+    public Response versionNotLoaded(VersionNotLoadedException e) {
+        return Response.status(ProblemType.VERSION_NOT_LOADED.status()).type(Problem.MEDIA_TYPE)
+                .entity(Problem.versionNotLoaded(e.getMessage(), e.loaded())).build();
     }
 
     @ServerExceptionMapper

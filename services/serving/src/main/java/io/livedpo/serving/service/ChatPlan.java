@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * A validated chat request, ready to decode: the templated prompt's tokens and one set of sampling parameters per
- * choice.
+ * choice; {@code pinnedVersion} is the version the request named ({@code model: "policy@version"}), null when it
+ * named only the policy.
  */
-public record ChatPlan(String policy, List<ChatMessage> messages, long[] promptIds, List<SamplingParams> params) {
+public record ChatPlan(String policy, Long pinnedVersion, List<ChatMessage> messages, long[] promptIds,
+                       List<SamplingParams> params) {
 }

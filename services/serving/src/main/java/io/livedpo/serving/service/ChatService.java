@@ -1,5 +1,6 @@
 package io.livedpo.serving.service;
 
+import io.livedpo.events.CanaryArm;
 import io.livedpo.policy.generate.Generation;
 import io.livedpo.policy.tokenizer.ChatFormat;
 import io.livedpo.serving.config.ServingConfig;
@@ -19,13 +20,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * The chat use case behind both APIs: a validated plan, pinned to the policy's active version, decoded as n choices on
- * that one version, then one response event per choice.
+ * The chat use case behind both APIs: a validated plan, routed to one version (the one it pinned, or the active one,
+ * or during a live canary the candidate or its parent at random), decoded as n choices on that one version, then one
+ * response event per choice, tagged with the canary experiment it took part in.
  */
 @ApplicationScoped
 public class ChatService {
 
     private final Duration requestTimeout;
+    private final double candidateShare;
+    private final boolean abPairs;
     private final ChatValidator validator;
     private final PolicyRegistry registry;
     private final BatchScheduler scheduler;
@@ -35,6 +39,8 @@ public class ChatService {
     public ChatService(ServingConfig config, ChatValidator validator, PolicyRegistry registry,
                        BatchScheduler scheduler, ResponseSink publisher, ChatMetrics metrics) {
         this.requestTimeout = config.limits().requestTimeout();
+        this.candidateShare = config.canary().share();
+        this.abPairs = config.canary().abPairs();
         this.validator = validator;
         this.registry = registry;
         this.scheduler = scheduler;
@@ -42,18 +48,20 @@ public class ChatService {
         this.metrics = metrics;
     }
 
-    /** A validated request holding a lease on its policy version until {@link #execute} or {@link #close()}. */
+    /** A validated request holding leases on its version(s) until {@link #execute} or {@link #close()}. */
     public static final class Prepared implements AutoCloseable {
         private final ChatPlan plan;
-        private final VersionLease lease;
+        private final Routed routed;
+        private final CanaryArm arm;
         private final String id = "chatcmpl-" + UUID.randomUUID();
         private final List<String> responseIds;
         private final long created = Instant.now().getEpochSecond();
         private final long startNanos = System.nanoTime();
 
-        Prepared(ChatPlan plan, VersionLease lease) {
+        Prepared(ChatPlan plan, Routed routed) {
             this.plan = plan;
-            this.lease = lease;
+            this.routed = routed;
+            this.arm = routed.arm();
             this.responseIds = plan.params().stream().map(x -> UUID.randomUUID().toString()).toList();
         }
 
@@ -66,12 +74,23 @@ public class ChatService {
             return id;
         }
 
+        /**
+         * {@code policy@version} that answers: one label, or for a live canary's A/B pair both, comma-separated in
+         * choice order.
+         */
         public String model() {
-            return lease.version().label();
+            return routed.leases().stream().map(l -> l.version().label()).distinct()
+                    .collect(java.util.stream.Collectors.joining(","));
         }
 
-        public long version() {
-            return lease.version().version();
+        /** {@code policy@version} that answers choice {@code index}. */
+        public String model(int index) {
+            return routed.lease(index).version().label();
+        }
+
+        /** The version that answers choice {@code index}. */
+        public long version(int index) {
+            return routed.lease(index).version().version();
         }
 
         public long created() {
@@ -84,7 +103,7 @@ public class ChatService {
 
         @Override
         public void close() {
-            lease.close();
+            routed.leases().forEach(VersionLease::close);
         }
     }
 
@@ -100,7 +119,14 @@ public class ChatService {
             metrics.outcome("not_found");
             throw e;
         }
-        return new Prepared(plan, registry.acquire(plan.policy()));
+        try {
+            return new Prepared(plan, plan.pinnedVersion() == null
+                    ? registry.route(plan.policy(), candidateShare, abPairs && plan.params().size() == 2)
+                    : new Routed(registry.acquire(plan.policy(), plan.pinnedVersion()), null));
+        } catch (VersionNotLoadedException e) {
+            metrics.outcome("not_found");
+            throw e;
+        }
     }
 
     /**
@@ -111,7 +137,7 @@ public class ChatService {
         try (p) {
             ChatFormat chat = registry.base().tokenizer().chat();
             ChatResult result = decode(p, chat, new AnswerDeltas(chat, p.choices(), onDelta));
-            ResponseEvents.of(p.plan, result, Instant.now()).forEach(publisher::publish);
+            ResponseEvents.of(p.plan, result, p.arm, Instant.now()).forEach(publisher::publish);
             metrics.completed(result, p.startNanos);
             return result;
         } catch (TimeoutException e) {
@@ -136,7 +162,7 @@ public class ChatService {
         for (int i = 0; i < p.choices(); i++) {
             int index = i;
             // Each task holds its own lease: a choice still decoding keeps the version alive after a timeout here.
-            tasks.add(scheduler.submit(p.lease.share(), p.plan.promptIds(), p.plan.params().get(i),
+            tasks.add(scheduler.submit(p.routed.lease(i).share(), p.plan.promptIds(), p.plan.params().get(i),
                     d -> deltas.accept(index, d)));
         }
         List<ChatResult.Choice> choices = new ArrayList<>();
@@ -145,9 +171,9 @@ public class ChatService {
             Generation g = tasks.get(i).result().get(Math.max(0, deadline - System.nanoTime()),
                     TimeUnit.NANOSECONDS);
             choices.add(new ChatResult.Choice(i, chat.answer(g.text()), g.finishReason(),
-                    p.responseId(i), g.ids().length));
+                    p.responseId(i), g.ids().length, p.version(i)));
         }
-        return new ChatResult(p.id, p.plan.policy(), p.version(), p.model(), p.created,
+        return new ChatResult(p.id, p.plan.policy(), p.model(), p.created,
                 p.plan.promptIds().length, choices);
     }
 }

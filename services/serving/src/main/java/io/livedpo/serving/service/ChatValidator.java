@@ -51,7 +51,9 @@ public class ChatValidator {
         if (stop.size() > 4 || stop.stream().anyMatch(s -> s == null || s.isEmpty())) {
             throw new InvalidRequestException("stop", "stop must be at most 4 non-empty strings");
         }
-        String policy = call.policy() == null || call.policy().isBlank() ? "default" : call.policy();
+        String model = call.policy() == null || call.policy().isBlank() ? "default" : call.policy();
+        String policy = ModelName.policy(model);
+        Long pinnedVersion = ModelName.version(model);
         if (!registry.policies().contains(policy)) {
             throw new UnknownPolicyException(policy);
         }
@@ -77,6 +79,6 @@ public class ChatValidator {
             // Choices differ by seed only, so an A/B pair is two draws from the same policy.
             params.add(new SamplingParams(temperature, 0, topP, maxTokens, seed + i, stops));
         }
-        return new ChatPlan(policy, call.messages(), promptIds, params);
+        return new ChatPlan(policy, pinnedVersion, call.messages(), promptIds, params);
     }
 }

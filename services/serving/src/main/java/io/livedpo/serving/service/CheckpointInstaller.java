@@ -41,13 +41,16 @@ public class CheckpointInstaller {
     private final ArchiveSignature signature;
     private final PolicyRegistry registry;
     private final MeterRegistry meters;
+    private final LiveCanary liveCanary;
     private final Timer swapDuration;
 
-    public CheckpointInstaller(ServingConfig config, PolicyRegistry registry, MeterRegistry meters) {
+    public CheckpointInstaller(ServingConfig config, PolicyRegistry registry, MeterRegistry meters,
+                               LiveCanary liveCanary) {
         this.config = config.control();
         this.signature = new ArchiveSignature(this.config.signingKey());
         this.registry = registry;
         this.meters = meters;
+        this.liveCanary = liveCanary;
         this.swapDuration = Timer.builder("livedpo.serving.model.swap.duration")
                 .description("from the last byte of a push to the new version serving").register(meters);
     }
@@ -62,16 +65,25 @@ public class CheckpointInstaller {
      *
      * @throws CheckpointRejectedException with the reason, when anything does not check out
      */
-    public synchronized PolicyVersion install(ReceivedArchive archive) {
+    public PolicyVersion install(ReceivedArchive archive) {
+        return install(archive, archive.header().canary());
+    }
+
+    /**
+     * As {@link #install(ReceivedArchive)}, with {@code liveCanary} saying whether an activated version starts as a
+     * live canary (a catch-up fetch learns that from the announcement, not the store's header).
+     */
+    public synchronized PolicyVersion install(ReceivedArchive archive, boolean liveCanary) {
         ArchiveHeader header = archive.header();
         // One install at a time: a push and a catch-up fetch of the same version must not both swap it in.
         if (registry.policies().contains(header.policy())
-                && registry.active(header.policy()).version() == header.version()) {
+                && (registry.active(header.policy()).version() == header.version()
+                || registry.candidate(header.policy()).map(v -> v.version() == header.version()).orElse(false))) {
             return registry.active(header.policy());
         }
         long start = System.nanoTime();
         try {
-            PolicyVersion result = verifyAndInstall(archive);
+            PolicyVersion result = verifyAndInstall(archive, liveCanary);
             count("ok");
             swapDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             return result;
@@ -82,13 +94,17 @@ public class CheckpointInstaller {
         }
     }
 
-    private PolicyVersion verifyAndInstall(ReceivedArchive archive) {
+    private PolicyVersion verifyAndInstall(ReceivedArchive archive, boolean liveCanary) {
         ArchiveHeader header = archive.header();
         if (!registry.policies().contains(header.policy())) {
             throw new CheckpointRejectedException("policy", "unknown policy '" + header.policy() + "'");
         }
         if (header.version() < 1) {
             throw new CheckpointRejectedException("version", "version must be >= 1, got " + header.version());
+        }
+        if (this.liveCanary.rolledBack(header.policy(), header.version())) {
+            throw new CheckpointRejectedException("rolled_back", header.label()
+                    + " was rolled back by its live canary and is not served again");
         }
         try {
             archive.verify(signature);
@@ -107,6 +123,9 @@ public class CheckpointInstaller {
         }
         if (!header.activate()) {
             return registry.active(header.policy());
+        }
+        if (liveCanary) {
+            return this.liveCanary.start(header.policy(), header.version());
         }
         return activate(header.policy(), header.version());
     }

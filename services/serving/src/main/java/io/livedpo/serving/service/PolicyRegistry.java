@@ -20,12 +20,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.livedpo.events.CanaryArm;
 import org.jboss.logging.Logger;
 
 /**
- * The base model and, per policy, the active version, the previous one (kept for rollback) and standbys (loaded,
- * canaried, not yet active). Swaps are atomic: a request leases whatever version is active when it starts.
+ * The base model and, per policy, the active version, the previous one (kept for rollback), standbys (loaded,
+ * canaried, not yet active) and at most one live-canary candidate, which gets a random share of the traffic while the
+ * active version (its parent) serves the rest. Swaps are atomic: a request leases whatever version it is routed to
+ * when it starts.
  */
 @ApplicationScoped
 public class PolicyRegistry {
@@ -89,6 +94,130 @@ public class PolicyRegistry {
         }
     }
 
+    /**
+     * Leases for a request that names no version: while a live canary runs, the candidate with probability
+     * {@code candidateShare} and the active version (its parent) otherwise, with the experiment named — or, for an
+     * {@code abPair}, the parent and the candidate for its two choices in random order; else the active version.
+     */
+    public Routed route(String policy, double candidateShare, boolean abPair) {
+        Slot slot = slot(policy);
+        while (true) {
+            VersionLease active = slot.active;
+            VersionLease candidate = slot.candidate;
+            if (candidate == null) {
+                return new Routed(acquire(policy), null);
+            }
+            CanaryArm arm = new CanaryArm(candidate.version().version(), active.version().version());
+            List<PolicyVersion> chosen = abPair
+                    ? (ThreadLocalRandom.current().nextBoolean() ? List.of(candidate.version(), active.version())
+                    : List.of(active.version(), candidate.version()))
+                    : List.of(ThreadLocalRandom.current().nextDouble() < candidateShare
+                    ? candidate.version() : active.version());
+            List<VersionLease> leases = new java.util.ArrayList<>();
+            for (PolicyVersion v : chosen) {
+                v.tryLease().ifPresent(leases::add);
+            }
+            if (leases.size() == chosen.size() && slot.candidate == candidate && slot.active == active) {
+                return new Routed(leases, arm);
+            }
+            // A decision or swap came between the reads and the leases: route again on what is current.
+            leases.forEach(VersionLease::close);
+        }
+    }
+
+    /**
+     * A lease on exactly {@code policy@version}, wherever it is loaded (active, candidate, previous, standby).
+     *
+     * @throws VersionNotLoadedException naming the versions that are loaded
+     */
+    public VersionLease acquire(String policy, long version) {
+        Slot slot = slot(policy);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<VersionLease> lease = find(slot, version).flatMap(v -> v.version().tryLease());
+            if (lease.isPresent()) {
+                return lease.get();
+            }
+        }
+        throw new VersionNotLoadedException(policy, version, loaded(policy));
+    }
+
+    private synchronized Optional<VersionLease> find(Slot slot, long version) {
+        List<VersionLease> held = new java.util.ArrayList<>(List.of(slot.active));
+        if (slot.candidate != null) {
+            held.add(slot.candidate);
+        }
+        if (slot.previous != null) {
+            held.add(slot.previous);
+        }
+        held.addAll(slot.standby.values());
+        return held.stream().filter(l -> l.version().version() == version).findFirst();
+    }
+
+    /** Every {@code policy@version} a request may pin, in version order. */
+    public synchronized List<String> loaded(String policy) {
+        Slot slot = slot(policy);
+        TreeSet<Long> versions = new TreeSet<>(slot.standby.keySet());
+        versions.add(slot.active.version().version());
+        if (slot.candidate != null) {
+            versions.add(slot.candidate.version().version());
+        }
+        if (slot.previous != null) {
+            versions.add(slot.previous.version().version());
+        }
+        return versions.stream().map(v -> policy + "@" + v).toList();
+    }
+
+    /** The live-canary candidate, if one is on trial. */
+    public Optional<PolicyVersion> candidate(String policy) {
+        return Optional.ofNullable(slot(policy).candidate).map(VersionLease::version);
+    }
+
+    /**
+     * Moves a standby version into the live canary beside the active one; a candidate already on trial is superseded
+     * (freed once its requests finish).
+     */
+    public synchronized PolicyVersion startCanary(String policy, long version) {
+        Slot slot = slot(policy);
+        VersionLease next = slot.standby.remove(version);
+        if (next == null) {
+            throw new IllegalStateException("version " + version + " of '" + policy + "' is not loaded");
+        }
+        VersionLease superseded = slot.candidate;
+        slot.candidate = next;
+        if (superseded != null) {
+            superseded.close();
+        }
+        return next.version();
+    }
+
+    /** The candidate serves everyone: it becomes active, its parent the previous. False if it is not on trial. */
+    public synchronized boolean promote(String policy, long candidate) {
+        Slot slot = slot(policy);
+        if (slot.candidate == null || slot.candidate.version().version() != candidate) {
+            return false;
+        }
+        if (slot.previous != null) {
+            slot.previous.close();
+        }
+        slot.previous = slot.active;
+        slot.active = slot.candidate;
+        slot.candidate = null;
+        publishModelInfo();
+        return true;
+    }
+
+    /** The candidate is unloaded (once its requests finish); its parent serves everyone. False if it is not on trial. */
+    public synchronized boolean dropCandidate(String policy, long candidate) {
+        Slot slot = slot(policy);
+        if (slot.candidate == null || slot.candidate.version().version() != candidate) {
+            return false;
+        }
+        VersionLease dropped = slot.candidate;
+        slot.candidate = null;
+        dropped.close();
+        return true;
+    }
+
     public PolicyVersion active(String policy) {
         return slot(policy).active.version();
     }
@@ -142,6 +271,7 @@ public class PolicyRegistry {
         }
         slot.previous = slot.active;
         slot.active = next;
+        endCanary(slot);
         publishModelInfo();
         return next.version();
     }
@@ -156,8 +286,17 @@ public class PolicyRegistry {
         slot.active = slot.previous;
         slot.previous = null;
         bad.close();
+        endCanary(slot);
         publishModelInfo();
         return slot.active.version();
+    }
+
+    /** An operator's activate or rollback ends any live canary: its parent is no longer what it was compared with. */
+    private static void endCanary(Slot slot) {
+        if (slot.candidate != null) {
+            slot.candidate.close();
+            slot.candidate = null;
+        }
     }
 
     private void publishModelInfo() {
@@ -180,6 +319,7 @@ public class PolicyRegistry {
      */
     private static final class Slot {
         volatile VersionLease active;
+        volatile VersionLease candidate;
         VersionLease previous;
         final Map<Long, VersionLease> standby = new LinkedHashMap<>();
 

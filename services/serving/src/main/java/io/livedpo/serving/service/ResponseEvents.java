@@ -1,5 +1,6 @@
 package io.livedpo.serving.service;
 
+import io.livedpo.events.CanaryArm;
 import io.livedpo.events.PromptMessage;
 import io.livedpo.events.PromptHash;
 import io.livedpo.events.ResponseEvent;
@@ -14,15 +15,16 @@ final class ResponseEvents {
     private ResponseEvents() {
     }
 
-    static List<ResponseEvent> of(ChatPlan plan, ChatResult result, Instant at) {
+    /** {@code arm}: the live-canary experiment the request was routed in, or null. */
+    static List<ResponseEvent> of(ChatPlan plan, ChatResult result, CanaryArm arm, Instant at) {
         List<PromptMessage> messages = plan.messages().stream().map(m -> new PromptMessage(m.role(), m.content()))
                 .toList();
         String promptHash = PromptHash.of(result.policy(), messages);
         return result.choices().stream().map(c -> {
             SamplingParams s = plan.params().get(c.index());
             return new ResponseEvent(ResponseEvent.SCHEMA, c.responseId(), result.id(), result.policy(),
-                    result.version(), messages, c.text(), new Sampling((double) s.temperature(), (double) s.topP(),
-                    s.maxTokens(), s.seed()), promptHash, at);
+                    c.version(), messages, c.text(), new Sampling((double) s.temperature(), (double) s.topP(),
+                    s.maxTokens(), s.seed()), promptHash, at, arm);
         }).toList();
     }
 }

@@ -42,6 +42,25 @@ public interface TrainerConfig {
 
     Publish publish();
 
+    Canary canary();
+
+    /** The live canary, from the publishing side. */
+    interface Canary {
+        /**
+         * Publish each version as a live canary: serving gives it a share of the traffic beside its parent, feedback's
+         * sequential test promotes or rolls it back, and only then is the next version published (the newest one
+         * waiting is held). Off (the default): every published version serves everyone at once, as before. Off by
+         * default because a canary needs its votes: ~150 on the candidate at the default test settings, which a
+         * deployment must have the traffic for; turn it on where it has.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How long start-up waits to read every earlier decision before choosing the version to continue from. */
+        @WithDefault("10s")
+        Duration catchUp();
+    }
+
     enum Device { CPU, GPU, AUTO }
 
     interface Batch {

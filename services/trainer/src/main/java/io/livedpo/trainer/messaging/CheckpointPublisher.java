@@ -7,6 +7,7 @@ import io.livedpo.proto.Outcome;
 import io.livedpo.proto.PushCheckpointResponse;
 import io.livedpo.trainer.grpc.PushTargets;
 import io.livedpo.trainer.grpc.ReplicaPusher;
+import io.livedpo.trainer.service.CanaryLedger;
 import io.livedpo.trainer.service.CheckpointCoverage;
 import io.livedpo.trainer.service.CheckpointSink;
 import io.livedpo.trainer.service.CheckpointStore;
@@ -39,6 +40,13 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
     private final PushTargets targets;
     private final TrainerMetrics metrics;
     private final String locationPrefix;
+    private final boolean liveCanary;
+    private final CanaryLedger canary;
+    /** Per policy, the newest checkpoint held back while its live canary is undecided. */
+    private final java.util.Map<String, HeldCheckpoint> held = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record HeldCheckpoint(CheckpointMetadata meta, double kl) {
+    }
     /** One checkpoint at a time, in version order, so a replica never gets v2 after v3 from us. */
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "livedpo-publisher");
@@ -48,6 +56,20 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
 
     public CheckpointPublisher(CheckpointStore store, ArchiveSignature signer, Announcer announcer, ReplicaPusher pusher,
                                PushTargets targets, TrainerMetrics metrics, String locationPrefix) {
+        this(store, signer, announcer, pusher, targets, metrics, locationPrefix, false, new CanaryLedger());
+    }
+
+    /**
+     * {@code liveCanary}: publish each version as a live canary, one at a time per policy: while one is undecided the
+     * newest later checkpoint is held, published once the canary is promoted, dropped if it is rolled back (it
+     * descends from the rolled-back version). Nothing that descends from a rolled-back version is ever published.
+     */
+    public CheckpointPublisher(CheckpointStore store, ArchiveSignature signer, Announcer announcer, ReplicaPusher pusher,
+                               PushTargets targets, TrainerMetrics metrics, String locationPrefix, boolean liveCanary,
+                               CanaryLedger canary) {
+        this.liveCanary = liveCanary;
+        this.canary = canary;
+        canary.onDecision(this::decided);
         this.store = store;
         this.signer = signer;
         this.announcer = announcer;
@@ -59,13 +81,41 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
 
     @Override
     public void publish(CheckpointMetadata checkpoint, double kl) {
+        worker.execute(() -> publishOrHold(checkpoint, kl));
+    }
+
+    /** A live canary was decided: release the checkpoint held behind it, if it may still be published. */
+    private void decided(io.livedpo.events.CanaryDecision decision) {
         worker.execute(() -> {
-            try {
-                publishNow(checkpoint, kl);
-            } catch (IOException | RuntimeException e) {
-                LOG.errorf(e, "cannot publish %s v%d", checkpoint.policy(), checkpoint.version());
+            HeldCheckpoint h = held.remove(decision.policy());
+            if (h != null) {
+                publishOrHold(h.meta(), h.kl());
             }
         });
+    }
+
+    /** On the worker thread. */
+    private void publishOrHold(CheckpointMetadata checkpoint, double kl) {
+        try {
+            if (canary.tainted(checkpoint.policy(), store.lineage(checkpoint.policy(), checkpoint.version()))) {
+                LOG.infof("%s v%d descends from a rolled-back version: not published", checkpoint.policy(),
+                        checkpoint.version());
+                return;
+            }
+            if (liveCanary && canary.awaiting(checkpoint.policy()).isPresent()) {
+                held.put(checkpoint.policy(), new HeldCheckpoint(checkpoint, kl));
+                metrics.held(checkpoint.policy());
+                LOG.infof("%s v%d held until the live canary of v%d is decided", checkpoint.policy(),
+                        checkpoint.version(), canary.awaiting(checkpoint.policy()).getAsLong());
+                return;
+            }
+            if (liveCanary) {
+                canary.awaiting(checkpoint.policy(), checkpoint.version());
+            }
+            publishNow(checkpoint, kl);
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "cannot publish %s v%d", checkpoint.policy(), checkpoint.version());
+        }
     }
 
     private static java.util.Map<String, Double> withKl(CheckpointMetadata meta, double kl) {
@@ -76,18 +126,24 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
 
     private void publishNow(CheckpointMetadata meta, double kl) throws IOException {
         PackedCheckpoint packed = store.pack(meta.policy(), meta.version());
-        ArchiveHeader header = packed.header(signer);
+        ArchiveHeader header = packed.header(signer).asCanary(liveCanary);
         Instant feedback = CheckpointCoverage.fromAttributes(meta.attributes()).newestFeedbackAt();
         announcer.announce(new CheckpointAnnouncement(CheckpointAnnouncement.SCHEMA, meta.policy(), meta.version(),
                 meta.parentVersion(), meta.baseModel(), header.sha256(), header.sizeBytes(),
                 locationPrefix + "/" + meta.policy() + "/" + meta.version(), meta.pairsTrained(), withKl(meta, kl),
-                meta.createdAt(), feedback));
+                meta.createdAt(), feedback, liveCanary));
         List<CompletableFuture<?>> pushes = targets.resolve().stream()
                 .<CompletableFuture<?>>map(target -> pusher.push(target, header, packed.bytes())
                         .whenComplete((response, error) -> outcome(target, meta, feedback, response, error)))
                 .toList();
         // Waiting keeps versions in order per replica; each push has its own deadline and retry budget.
         CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        if (liveCanary && !pushes.isEmpty() && pushes.stream().allMatch(CompletableFuture::isCompletedExceptionally)) {
+            // No replica runs it, so no vote can decide it: do not hold the next version behind it.
+            canary.abandon(meta.policy(), meta.version());
+            LOG.warnf("%s v%d reached no replica; the next version will not wait for its canary", meta.policy(),
+                    meta.version());
+        }
     }
 
     private void outcome(String target, CheckpointMetadata meta, Instant feedback, PushCheckpointResponse response,
@@ -102,7 +158,7 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
         }
         Outcome outcome = response.getOutcome();
         boolean active = outcome == Outcome.ACTIVATED && response.getActiveVersion() == meta.version();
-        metrics.push(target, active ? "activated" : "staged");
+        metrics.push(target, active ? "activated" : outcome == Outcome.CANARY ? "canary" : "staged");
         if (active && feedback != null) {
             metrics.feedbackToServing(Duration.between(feedback, Instant.now()));
         }

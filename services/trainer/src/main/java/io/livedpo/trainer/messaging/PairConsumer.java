@@ -108,6 +108,7 @@ public final class PairConsumer implements AutoCloseable {
                         paused.add(tp);
                     }
                 }
+                session.leaveRolledBackLines();
                 session.trainDue();
                 Instant now = Instant.now();
                 if (session.checkpointDue(now) || (!processed.isEmpty()

@@ -64,6 +64,19 @@ public final class CheckpointStore {
         return versions.isEmpty() ? OptionalLong.empty() : OptionalLong.of(versions.get(versions.size() - 1));
     }
 
+    /**
+     * {@code version} and its ancestors, following each checkpoint's {@code parentVersion} while the store still has
+     * it (the first pruned ancestor is included, the base model 0 is not).
+     */
+    public java.util.Set<Long> lineage(String policy, long version) throws IOException {
+        java.util.Set<Long> lineage = new java.util.LinkedHashSet<>();
+        long v = version;
+        while (v > 0 && lineage.add(v) && Files.isRegularFile(dir(policy, v).resolve(AdapterCheckpoint.METADATA_FILE))) {
+            v = metadata(policy, v).parentVersion();
+        }
+        return lineage;
+    }
+
     public CheckpointMetadata metadata(String policy, long version) throws IOException {
         return AdapterCheckpoint.readMetadata(dir(policy, version));
     }

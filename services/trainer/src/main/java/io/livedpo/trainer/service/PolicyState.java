@@ -182,6 +182,22 @@ final class PolicyState {
         stepsSinceCheckpoint = 0;
     }
 
+    /**
+     * This policy's state continued from another adapter (its checkpoint {@code version}): what was consumed, covered,
+     * remembered and buffered carries over; training since the last checkpoint does not (its steps were on the
+     * adapter being replaced). The caller closes this state's adapter.
+     */
+    PolicyState rebase(LoraAdapter other, DpoTrainer otherTrainer, long otherVersion, long otherPairsTrained) {
+        PolicyState next = new PolicyState(policy, other, otherTrainer, otherVersion, otherPairsTrained,
+                Instant.now(), new CheckpointCoverage(Map.of(), coveredThrough, List.of(), List.of(), newestFeedbackAt),
+                dedupeWindow);
+        next.partitions.addAll(partitions);
+        next.recentPairIds.addAll(recentPairIds);
+        next.buffer.addAll(buffer);
+        next.pendingOffsets.putAll(pendingOffsets);
+        return next;
+    }
+
     void close() {
         adapter.close();
     }

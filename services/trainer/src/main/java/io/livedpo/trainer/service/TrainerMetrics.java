@@ -71,10 +71,24 @@ public final class TrainerMetrics {
         }
     }
 
-    /** One push to one replica: activated, staged, rejected or failed (retries exhausted). */
+    /** One push to one replica: activated, canary, staged, rejected or failed (retries exhausted). */
     public void push(String target, String outcome) {
         Counter.builder("livedpo.trainer.pushes").description("checkpoint pushes by replica and outcome")
                 .tags(Tags.of("target", target, "outcome", outcome)).register(registry).increment();
+    }
+
+    /** The policy's training left a rolled-back line and continued from the promoted one. */
+    public void canaryReset(String policy) {
+        Counter.builder("livedpo.trainer.canary.resets")
+                .description("times training left a line that a live canary rolled back").tags("policy", policy)
+                .register(registry).increment();
+    }
+
+    /** A checkpoint withheld while the policy's live canary is undecided (only the newest is kept). */
+    public void held(String policy) {
+        Counter.builder("livedpo.trainer.canary.held")
+                .description("checkpoints held back while a live canary was undecided").tags("policy", policy)
+                .register(registry).increment();
     }
 
     public void feedbackToServing(Duration latency) {

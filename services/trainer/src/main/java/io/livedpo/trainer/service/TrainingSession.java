@@ -46,9 +46,18 @@ public final class TrainingSession implements AutoCloseable {
     private final TrainerMetrics metrics;
     private final PreferenceEncoder encoder;
     private final Map<String, PolicyState> states = new HashMap<>();
+    private final CanaryLedger canary;
+    private long rollbacksSeen;
 
     public TrainingSession(PolicyModel base, CheckpointStore store, TrainingSettings settings, KlGuard guard,
                            CheckpointSink sink, TrainerMetrics metrics) {
+        this(base, store, settings, guard, sink, metrics, new CanaryLedger());
+    }
+
+    /** {@code canary}: the live canary's verdicts; a rolled-back version is never continued from. */
+    public TrainingSession(PolicyModel base, CheckpointStore store, TrainingSettings settings, KlGuard guard,
+                           CheckpointSink sink, TrainerMetrics metrics, CanaryLedger canary) {
+        this.canary = canary;
         this.base = base;
         this.store = store;
         this.settings = settings;
@@ -86,6 +95,47 @@ public final class TrainingSession implements AutoCloseable {
         state.remember(pair.pairId());
         state.buffer(new BufferedPair(example, pair.newestFeedbackAt(), System.nanoTime()));
         return Offer.ACCEPTED;
+    }
+
+    /**
+     * Continues every policy whose adapter descends from a rolled-back version from its newest checkpoint that does
+     * not (the rolled-back version's parent, the promoted line): steps trained on the rejected line since are
+     * dropped, and the next checkpoint names that parent. Cheap when no rollback arrived since the last call.
+     */
+    public void leaveRolledBackLines() throws IOException {
+        long rollbacks = canary.rollbacks();
+        if (rollbacks == rollbacksSeen) {
+            return;
+        }
+        rollbacksSeen = rollbacks;
+        for (Map.Entry<String, PolicyState> e : states.entrySet()) {
+            PolicyState state = e.getValue();
+            if (state.version() == 0 || !canary.tainted(state.policy(), store.lineage(state.policy(), state.version()))) {
+                continue;
+            }
+            OptionalLong clean = newestClean(state.policy());
+            LoraAdapter adapter = clean.isPresent() ? base.loadAdapter(store.dir(state.policy(), clean.getAsLong()))
+                    : LoraAdapter.create(base.model(), settings.lora(), state.policy().hashCode(), base.manager());
+            long pairs = clean.isPresent() ? store.metadata(state.policy(), clean.getAsLong()).pairsTrained() : 0;
+            PolicyState next = state.rebase(adapter, new DpoTrainer(base.model(), adapter, settings.train()),
+                    clean.orElse(0), pairs);
+            state.close();
+            e.setValue(next);
+            metrics.canaryReset(state.policy());
+            LOG.warnf("%s: v%d descends from a rolled-back version; training continues from v%d", state.policy(),
+                    state.version(), clean.orElse(0));
+        }
+    }
+
+    /** The newest stored version whose line holds no rolled-back version. */
+    private OptionalLong newestClean(String policy) throws IOException {
+        List<Long> versions = store.versions(policy);
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            if (!canary.tainted(policy, store.lineage(policy, versions.get(i)))) {
+                return OptionalLong.of(versions.get(i));
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** Runs the steps that are due: every full batch, and a partial one whose first pair waited W. */
@@ -214,7 +264,7 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private PolicyState load(String policy) throws IOException {
-        OptionalLong newest = store.newest(policy);
+        OptionalLong newest = newestClean(policy);
         if (newest.isEmpty()) {
             LoraAdapter fresh = LoraAdapter.create(base.model(), settings.lora(), policy.hashCode(), base.manager());
             return new PolicyState(policy, fresh, new DpoTrainer(base.model(), fresh, settings.train()), 0, 0,

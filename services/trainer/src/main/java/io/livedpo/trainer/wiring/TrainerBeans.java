@@ -5,7 +5,9 @@ import io.livedpo.trainer.config.TrainerConfig;
 import io.livedpo.trainer.grpc.PushTargets;
 import io.livedpo.trainer.grpc.ReplicaPusher;
 import io.livedpo.trainer.messaging.Announcer;
+import io.livedpo.trainer.messaging.CanaryDecisionReader;
 import io.livedpo.trainer.messaging.CheckpointPublisher;
+import io.livedpo.trainer.service.CanaryLedger;
 import io.livedpo.trainer.messaging.ConsumerSettings;
 import io.livedpo.trainer.messaging.DeadLetters;
 import io.livedpo.trainer.messaging.PairConsumer;
@@ -85,12 +87,30 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
+    CanaryLedger canaryLedger() {
+        return new CanaryLedger();
+    }
+
+    @Produces
+    @Singleton
+    CanaryDecisionReader canaryDecisions(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                                         CanaryLedger ledger) {
+        return new CanaryDecisionReader(bootstrapServers, ledger);
+    }
+
+    void close(@Disposes CanaryDecisionReader reader) throws InterruptedException {
+        reader.close();
+    }
+
+    @Produces
+    @Singleton
     CheckpointPublisher publisher(TrainerConfig config, CheckpointStore store, ArchiveSignature signer,
-                                  Announcer announcer, ReplicaPusher pusher, TrainerMetrics metrics) {
+                                  Announcer announcer, ReplicaPusher pusher, TrainerMetrics metrics,
+                                  CanaryLedger ledger) {
         TrainerConfig.Publish p = config.publish();
         return new CheckpointPublisher(store, signer, announcer, pusher,
                 new PushTargets(p.targets().orElse(List.of()), p.dnsName(), p.dnsPort()), metrics,
-                p.locationPrefix());
+                p.locationPrefix(), config.canary().enabled(), ledger);
     }
 
     void close(@Disposes CheckpointPublisher publisher) throws InterruptedException {
@@ -100,9 +120,9 @@ public class TrainerBeans {
     @Produces
     @Singleton
     TrainingSession session(TrainerConfig config, PolicyModel base, CheckpointStore store,
-                            CheckpointPublisher publisher, TrainerMetrics metrics) {
+                            CheckpointPublisher publisher, TrainerMetrics metrics, CanaryLedger ledger) {
         return new TrainingSession(base, store, TrainingSettings.from(config, base.model().defaultLoraTargets()),
-                new KlGuard(base, KlSettings.from(config)), publisher, metrics);
+                new KlGuard(base, KlSettings.from(config)), publisher, metrics, ledger);
     }
 
     void close(@Disposes TrainingSession session) {

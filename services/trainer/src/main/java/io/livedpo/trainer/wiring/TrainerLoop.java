@@ -1,6 +1,9 @@
 package io.livedpo.trainer.wiring;
 
+import io.livedpo.trainer.config.TrainerConfig;
+import io.livedpo.trainer.messaging.CanaryDecisionReader;
 import io.livedpo.trainer.messaging.CheckpointPublisher;
+import java.time.Duration;
 import io.livedpo.trainer.messaging.PairConsumer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,13 +19,20 @@ public class TrainerLoop {
 
     private final PairConsumer consumer;
     private final CheckpointPublisher publisher;
+    private final CanaryDecisionReader canaryDecisions;
+    private final Duration canaryCatchUp;
 
-    public TrainerLoop(PairConsumer consumer, CheckpointPublisher publisher) {
+    public TrainerLoop(PairConsumer consumer, CheckpointPublisher publisher, CanaryDecisionReader canaryDecisions,
+                       TrainerConfig config) {
         this.consumer = consumer;
         this.publisher = publisher;
+        this.canaryDecisions = canaryDecisions;
+        this.canaryCatchUp = config.canary().catchUp();
     }
 
+    /** Rollbacks first: the consumer's first pair of a policy picks the version to continue from with them known. */
     void start(@Observes StartupEvent event) {
+        canaryDecisions.start(canaryCatchUp);
         consumer.start();
     }
 

@@ -1,0 +1,112 @@
+package io.livedpo.serving.messaging;
+
+import io.livedpo.events.CanaryDecision;
+import io.livedpo.events.JsonDeserializer;
+import io.livedpo.events.Topics;
+import io.livedpo.serving.service.LiveCanary;
+import io.livedpo.serving.support.Daemons;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads {@link Topics#CANARY_DECISIONS} from the start (no consumer group: every replica applies every decision) and
+ * hands each to {@link LiveCanary}. Started always: a replica that never runs a canary just remembers the verdicts.
+ */
+@ApplicationScoped
+public class CanaryDecisionFollower {
+
+    private static final Logger LOG = Logger.getLogger(CanaryDecisionFollower.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final LiveCanary liveCanary;
+    private final String bootstrapServers;
+    private volatile boolean running;
+    private Thread thread;
+
+    public CanaryDecisionFollower(LiveCanary liveCanary,
+                                  @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.liveCanary = liveCanary;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void start(@Observes @Priority(5000) StartupEvent event) {
+        running = true;
+        thread = Daemons.start("livedpo-canary-decisions", this::run);
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        }
+    }
+
+    private void run() {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // The contract's set-up creates it compacted; a broker's auto-creation would not.
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-serving-canary-decisions");
+        try (KafkaConsumer<String, CanaryDecision> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new JsonDeserializer<>(CanaryDecision.class))) {
+            while (running && !assign(consumer)) {
+                pause(); // the topic does not exist until feedback (or a topic set-up) creates it
+            }
+            while (running) {
+                try {
+                    for (ConsumerRecord<String, CanaryDecision> r : consumer.poll(POLL)) {
+                        liveCanary.apply(r.value());
+                    }
+                } catch (RecordDeserializationException e) {
+                    LOG.warnf("skipping a malformed canary decision at %s offset %d: %s", e.topicPartition(),
+                            e.offset(), e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("canary decision follower stopped", e);
+        }
+    }
+
+    private void pause() {
+        try {
+            // Retrying a missing topic or broker; nothing else depends on this thread.
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private static boolean assign(KafkaConsumer<String, CanaryDecision> consumer) {
+        List<PartitionInfo> partitions;
+        try {
+            partitions = consumer.partitionsFor(Topics.CANARY_DECISIONS);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return false; // no broker yet: chat does not need one, and decisions can wait
+        }
+        if (partitions == null || partitions.isEmpty()) {
+            return false;
+        }
+        List<TopicPartition> all = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(all);
+        consumer.seekToBeginning(all);
+        return true;
+    }
+}
