@@ -50,6 +50,7 @@ public class ChatService {
         private final List<String> responseIds;
         private final long created = Instant.now().getEpochSecond();
         private final long startNanos = System.nanoTime();
+        private final List<GenerationTask> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Prepared(ChatPlan plan, VersionLease lease) {
             this.plan = plan;
@@ -80,6 +81,11 @@ public class ChatService {
 
         public int choices() {
             return plan.params().size();
+        }
+
+        /** Stops decoding this request's choices (its client went away); their KV-cache slots are freed at once. */
+        public void cancel() {
+            tasks.forEach(GenerationTask::cancel);
         }
 
         @Override
@@ -115,6 +121,7 @@ public class ChatService {
             metrics.completed(result, p.startNanos);
             return result;
         } catch (TimeoutException e) {
+            p.cancel();
             metrics.outcome("timeout");
             throw new ServiceUnavailableException("request timed out after " + requestTimeout);
         } catch (InterruptedException e) {
@@ -125,6 +132,7 @@ public class ChatService {
             metrics.outcome("error");
             throw new IllegalStateException("decoding failed", e.getCause());
         } catch (OverloadedException e) {
+            p.cancel(); // choices queued before the refusal would decode for nobody
             metrics.outcome("overloaded");
             throw e;
         }
@@ -132,7 +140,7 @@ public class ChatService {
 
     private ChatResult decode(Prepared p, ChatFormat chat, BiConsumer<Integer, String> deltas)
             throws InterruptedException, ExecutionException, TimeoutException {
-        List<GenerationTask> tasks = new ArrayList<>();
+        List<GenerationTask> tasks = p.tasks;
         for (int i = 0; i < p.choices(); i++) {
             int index = i;
             // Each task holds its own lease: a choice still decoding keeps the version alive after a timeout here.
