@@ -29,6 +29,7 @@ public final class DecodingSequence {
     private volatile boolean cancelled;
     private String finish;
     private String text;
+    private String decoded; // the text of ids as of the last token, decoded once per token
     private int streamed; // characters of the text already handed to onText
 
     DecodingSequence(long[] prompt, SamplingParams params, LoraAdapter adapter, int budget, TokenDecoder tokenizer,
@@ -59,8 +60,7 @@ public final class DecodingSequence {
 
     /** The decoded sequence; only once {@link #finished()}. */
     public Generation result() {
-        long[] out = idArray();
-        return new Generation(text != null ? text : tokenizer.decode(out), out, finish);
+        return new Generation(text != null ? text : decoded(), idArray(), finish);
     }
 
     boolean prefilling() {
@@ -84,11 +84,11 @@ public final class DecodingSequence {
             return;
         }
         ids.add(token);
+        decoded = null;
         if (!params.stop().isEmpty()) {
-            String decoded = tokenizer.decode(idArray());
-            int cut = firstStop(decoded);
+            int cut = firstStop(decoded());
             if (cut >= 0) {
-                text = decoded.substring(0, cut);
+                text = decoded().substring(0, cut);
                 finish = Generation.STOP;
                 return;
             }
@@ -106,7 +106,7 @@ public final class DecodingSequence {
         if (onText == null) {
             return;
         }
-        String now = finish != null ? result().text() : tokenizer.decode(idArray());
+        String now = finish != null ? result().text() : decoded();
         int stable = now.length();
         if (finish == null) {
             while (stable > 0 && now.charAt(stable - 1) == '\uFFFD') {
@@ -136,6 +136,14 @@ public final class DecodingSequence {
             }
         }
         return cut;
+    }
+
+    /** The text of every token so far; one tokenizer call per token, however often it is asked for. */
+    private String decoded() {
+        if (decoded == null) {
+            decoded = tokenizer.decode(idArray());
+        }
+        return decoded;
     }
 
     private long[] idArray() {

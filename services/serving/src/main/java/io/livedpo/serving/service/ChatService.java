@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -131,6 +132,9 @@ public class ChatService {
         } catch (ExecutionException e) {
             metrics.outcome("error");
             throw new IllegalStateException("decoding failed", e.getCause());
+        } catch (CancellationException e) {
+            metrics.outcome("cancelled"); // its client went away (Prepared.cancel)
+            throw e;
         } catch (OverloadedException e) {
             p.cancel(); // choices queued before the refusal would decode for nobody
             metrics.outcome("overloaded");
