@@ -216,10 +216,12 @@ class ChatApiTest extends LoopbackChannelTest {
         } finally {
             pool.shutdown();
         }
-        double batches = batchCount() - batchesBefore;
-        double sequences = batchSum() - sequencesBefore;
-        assertEquals(questions.size(), sequences, 0.0);
-        assertTrue(batches < sequences, "no two concurrent requests were decoded together: " + batches + " batches");
+        // The batch size is recorded per decoding step: more rows than steps means some steps decoded several.
+        double steps = batchCount() - batchesBefore;
+        double rows = batchSum() - sequencesBefore;
+        assertTrue(steps > 0, "no decoding step was counted");
+        assertTrue(rows > steps, "no two concurrent requests were decoded together: " + rows + " rows in " + steps
+                + " steps");
     }
 
     private static double batchCount() {

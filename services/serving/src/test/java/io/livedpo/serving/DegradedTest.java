@@ -28,7 +28,7 @@ class DegradedTest {
                     "livedpo.serving.events.max-block", "200ms",
                     "livedpo.serving.events.max-attempts", "2",
                     "livedpo.serving.batching.max-queue", "1",
-                    "livedpo.serving.batching.max-batch-size", "1",
+                    "livedpo.serving.batching.max-running", "1",
                     "livedpo.serving.limits.max-tokens", "64");
         }
 

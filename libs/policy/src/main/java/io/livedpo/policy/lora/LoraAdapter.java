@@ -89,6 +89,11 @@ public final class LoraAdapter implements Adapter, AutoCloseable {
         return p == null ? base : new LoraProjection(base, p.a(), p.b(), config.scaling());
     }
 
+    /** A and B of the module at {@code path}, or null when this adapter does not target it. */
+    Pair pair(String path) {
+        return pairs.get(path);
+    }
+
     /** A and B of every target module, in a fixed order: what the optimiser updates. */
     public List<NDArray> parameters() {
         List<NDArray> out = new ArrayList<>();

@@ -23,14 +23,16 @@ public interface CausalLm extends AutoCloseable {
     /**
      * The whole forward pass.
      *
-     * @param inputIds      [B, T] int64 token ids of this step (all of them, or the newest one when decoding)
-     * @param attentionMask [B, S] int64, 1 = real token, 0 = padding, over cached + new positions (S = past + T)
+     * @param inputIds      [B, T] int64 token ids of this step (all of them, or each row's new ones when decoding)
+     * @param attentionMask [B, T] int64, 1 = real token, 0 = padding; unused (may be null) with a cache, whose step
+     *                      knows each row's positions
      * @param adapter       a policy's change of the projections (LoRA), or null for the base (the DPO reference)
-     * @param cache         keys/values of earlier steps, extended in place; null to attend only within inputIds
-     * @param lastOnly      compute logits for the last position only (generation needs no more)
+     * @param cache         the rows' slots in a {@link KvCache}, whose keys/values this forward extends in place;
+     *                      null to attend only within inputIds
+     * @param lastOnly      logits for each row's last position only (its last real token with a cache)
      * @return logits [B, T, V], or [B, 1, V] with lastOnly
      */
-    NDArray forward(NDArray inputIds, NDArray attentionMask, Adapter adapter, KvCache cache, boolean lastOnly);
+    NDArray forward(NDArray inputIds, NDArray attentionMask, Adapter adapter, CacheStep cache, boolean lastOnly);
 
     /** Every projection an adapter may wrap, by module path, in layer order. */
     Map<String, Projection> projections();

@@ -11,7 +11,7 @@ record CausalSelfAttention(Projection cAttn, Projection cProj, int heads) {
      * @param maskBias [B, 1, T, S] from {@link AttentionMask#bias}
      * @param cache    this layer's keys and values from earlier steps, or null
      */
-    NDArray forward(NDArray x, NDArray maskBias, KvCache.Layer cache) {
+    NDArray forward(NDArray x, NDArray maskBias, CacheStep.Layer cache) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         long c = x.getShape().get(2);
@@ -20,8 +20,9 @@ record CausalSelfAttention(Projection cAttn, Projection cProj, int heads) {
         NDArray k = splitHeads(qkv.get(1), b, t); // [B, H, T, D]
         NDArray v = splitHeads(qkv.get(2), b, t); // [B, H, T, D]
         if (cache != null) {
-            k = cache.appendKeys(k); // [B, H, S, D]
-            v = cache.appendValues(v); // [B, H, S, D]
+            NDArray[] kv = cache.append(k, v); // 2 x [B, H, S, D]
+            k = kv[0];
+            v = kv[1];
         }
         NDArray y = ScaledDotProduct.attend(q, k, v, maskBias); // [B, H, T, D]
         y = y.transpose(0, 2, 1, 3).reshape(b, t, c); // [B, T, C]

@@ -114,18 +114,19 @@ public final class Gpt2Model implements CausalLm {
     }
 
     @Override
-    public NDArray forward(NDArray inputIds, NDArray attentionMask, Adapter adapter, KvCache cache,
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, Adapter adapter, CacheStep cache,
                            boolean lastOnly) {
         long t = inputIds.getShape().get(1);
-        NDArray positions = AttentionMask.positions(attentionMask, t, config.contextLength()); // [B, T]
+        NDArray positions = cache != null ? cache.positions() // [B, T]
+                : AttentionMask.positions(attentionMask, t, config.contextLength());
         NDArray x = Embedding.lookup(inputIds, wte).add(Embedding.lookup(positions, wpe)); // [B, T, C]
-        NDArray maskBias = AttentionMask.bias(attentionMask, t); // [B, 1, T, S]
+        NDArray maskBias = cache != null ? cache.bias() : AttentionMask.bias(attentionMask, t); // [B, 1, T, S]
         for (int i = 0; i < h.size(); i++) {
             Block block = adapter == null ? h.get(i) : h.get(i).adapted(adapter);
             x = block.forward(x, maskBias, cache == null ? null : cache.layer(i)); // [B, T, C]
         }
         if (lastOnly) {
-            x = x.get(new NDIndex(":, -1:, :")); // [B, 1, C]
+            x = cache != null ? cache.lastTokens(x) : x.get(new NDIndex(":, -1:, :")); // [B, 1, C]
         }
         return lnF.forward(x).matMul(wte.transpose()); // [B, T, C] @ [C, V] -> [B, T, V]
     }

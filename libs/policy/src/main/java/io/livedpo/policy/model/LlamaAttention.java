@@ -17,15 +17,16 @@ record LlamaAttention(Projection qProj, Projection kProj, Projection vProj, Proj
      * @param maskBias [B, 1, T, S] from {@link AttentionMask#bias}
      * @param cache    this layer's keys and values from earlier steps, or null
      */
-    NDArray forward(NDArray x, NDList cosSin, NDArray maskBias, KvCache.Layer cache) {
+    NDArray forward(NDArray x, NDList cosSin, NDArray maskBias, CacheStep.Layer cache) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         NDArray q = RotaryEmbedding.apply(splitHeads(qProj.forward(x), b, t, heads), cosSin); // [B, H, T, D]
         NDArray k = RotaryEmbedding.apply(splitHeads(kProj.forward(x), b, t, kvHeads), cosSin); // [B, KV, T, D]
         NDArray v = splitHeads(vProj.forward(x), b, t, kvHeads); // [B, KV, T, D]
         if (cache != null) {
-            k = cache.appendKeys(k); // [B, KV, S, D]
-            v = cache.appendValues(v); // [B, KV, S, D]
+            NDArray[] kv = cache.append(k, v); // 2 x [B, KV, S, D]
+            k = kv[0];
+            v = kv[1];
         }
         NDArray y = ScaledDotProduct.attend(q, repeatKv(k), repeatKv(v), maskBias); // [B, H, T, D]
         y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // [B, T, H·D]

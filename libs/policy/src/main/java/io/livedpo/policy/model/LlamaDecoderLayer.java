@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDList;
 record LlamaDecoderLayer(RmsNorm inputLayernorm, LlamaAttention selfAttn, RmsNorm postAttentionLayernorm,
                          LlamaMlp mlp) {
 
-    NDArray forward(NDArray x, NDList cosSin, NDArray maskBias, KvCache.Layer cache) {
+    NDArray forward(NDArray x, NDList cosSin, NDArray maskBias, CacheStep.Layer cache) {
         x = x.add(selfAttn.forward(inputLayernorm.forward(x), cosSin, maskBias, cache)); // [B, T, C]
         return x.add(mlp.forward(postAttentionLayernorm.forward(x))); // [B, T, C]
     }

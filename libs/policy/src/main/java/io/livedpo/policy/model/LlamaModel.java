@@ -138,19 +138,20 @@ public final class LlamaModel implements CausalLm {
     }
 
     @Override
-    public NDArray forward(NDArray inputIds, NDArray attentionMask, Adapter adapter, KvCache cache,
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, Adapter adapter, CacheStep cache,
                            boolean lastOnly) {
         long t = inputIds.getShape().get(1);
-        NDArray positions = AttentionMask.positions(attentionMask, t, config.contextLength()); // [B, T]
+        NDArray positions = cache != null ? cache.positions() // [B, T]
+                : AttentionMask.positions(attentionMask, t, config.contextLength());
         NDList cosSin = rotary.cosSin(positions); // 2 x [B, 1, T, D]
-        NDArray maskBias = AttentionMask.bias(attentionMask, t); // [B, 1, T, S]
+        NDArray maskBias = cache != null ? cache.bias() : AttentionMask.bias(attentionMask, t); // [B, 1, T, S]
         NDArray x = Embedding.lookup(inputIds, embedTokens); // [B, T, C]
         for (int l = 0; l < layers.size(); l++) {
             LlamaDecoderLayer layer = adapter == null ? layers.get(l) : layers.get(l).adapted(adapter);
             x = layer.forward(x, cosSin, maskBias, cache == null ? null : cache.layer(l)); // [B, T, C]
         }
         if (lastOnly) {
-            x = x.get(new NDIndex(":, -1:, :")); // [B, 1, C]
+            x = cache != null ? cache.lastTokens(x) : x.get(new NDIndex(":, -1:, :")); // [B, 1, C]
         }
         return norm.forward(x).matMul(lmHead.transpose()); // [B, T, C] @ [C, V] -> [B, T, V]
     }

@@ -83,14 +83,21 @@ public interface ServingConfig {
         Duration pollInterval();
     }
 
+    /** Continuous batching: sequences join and leave the running batch at every decoding step. */
     interface Batching {
-        /** Most sequences decoded together. */
-        @WithDefault("8")
-        int maxBatchSize();
+        /**
+         * Most sequences running at once (each holds a KV-cache slot, preallocated for the model's whole context:
+         * slots × context × layers × 2 × KV width × 4 bytes).
+         */
+        @WithDefault("64")
+        int maxRunning();
 
-        /** How long the first request of a batch waits for others to join. */
-        @WithDefault("5ms")
-        Duration maxWait();
+        /**
+         * Tokens one decoding step may feed the model: one per running sequence, the rest to prompt chunks, so a long
+         * prompt is prefilled over several steps instead of stalling everyone's next token. Must exceed max-running.
+         */
+        @WithDefault("256")
+        int stepTokens();
 
         /** Requests waiting beyond this are refused with 429 rather than queued into a long wait. */
         @WithDefault("64")

@@ -1,11 +1,13 @@
 package io.livedpo.serving.engine;
 
-import io.livedpo.serving.support.Daemons;
-import io.livedpo.policy.generate.Generation;
-import io.livedpo.policy.generate.Generator;
+import io.livedpo.policy.PolicyModel;
+import io.livedpo.policy.generate.BatchLimits;
+import io.livedpo.policy.generate.ContinuousBatch;
+import io.livedpo.policy.generate.DecodingSequence;
 import io.livedpo.policy.generate.SamplingParams;
 import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.serving.config.ServingConfig;
+import io.livedpo.serving.support.Daemons;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,9 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,27 +28,41 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Dynamic batching on one decoding thread: the first waiting request opens a batch, others for the same policy version
- * join it for up to {@code max-wait} (or until it is full), then the whole batch decodes together. Requests for other
- * versions wait for the next batch, in arrival order. One thread because the model already uses every core.
+ * Continuous (iteration-level) batching on one decoding thread: at every step, waiting requests join the running
+ * batch while it has room, each running sequence gets its next token (new prompts a chunk of their prefill), and
+ * finished or cancelled sequences leave at once. Sequences of any policy version share the batch: rows with different
+ * adapters run in one forward over the shared base weights. One thread because the model already uses every core.
  */
 @ApplicationScoped
 public class BatchScheduler {
 
     private static final Logger LOG = Logger.getLogger(BatchScheduler.class);
 
-    private final ServingConfig.Batching config;
+    private final BatchLimits limits;
     private final LinkedBlockingQueue<GenerationTask> queue;
     private final AtomicBoolean running = new AtomicBoolean();
     private final DistributionSummary batchSize;
     private final Timer firstToken;
+    // Decoding thread only: one batch per base model, and the task behind each running sequence.
+    private final Map<PolicyModel, ContinuousBatch> batches = new IdentityHashMap<>();
+    private final Map<DecodingSequence, Running> inFlight = new IdentityHashMap<>();
     private Thread thread;
 
+    /** A task being decoded, and whether its first text has gone out yet (time to first token). */
+    private static final class Running {
+        final GenerationTask task;
+        boolean started;
+
+        Running(GenerationTask task) {
+            this.task = task;
+        }
+    }
+
     public BatchScheduler(ServingConfig config, MeterRegistry meters) {
-        this.config = config.batching();
-        this.queue = new LinkedBlockingQueue<>(this.config.maxQueue());
+        this.limits = new BatchLimits(config.batching().maxRunning(), config.batching().stepTokens());
+        this.queue = new LinkedBlockingQueue<>(config.batching().maxQueue());
         this.batchSize = DistributionSummary.builder("livedpo.serving.batch.size")
-                .description("sequences decoded together").publishPercentileHistogram().register(meters);
+                .description("sequences decoded together in one step").publishPercentileHistogram().register(meters);
         this.firstToken = Timer.builder("livedpo.serving.time.to.first.token")
                 .description("from a request's arrival to its first text").publishPercentileHistogram()
                 .register(meters);
@@ -85,81 +102,99 @@ public class BatchScheduler {
     private void run() {
         // Inference only: never record autograd graphs on this thread.
         NoGrad.disableOnThisThread();
-        LinkedList<GenerationTask> waiting = new LinkedList<>();
-        while (running.get() || !waiting.isEmpty() || !queue.isEmpty()) {
-            try {
-                List<GenerationTask> batch = nextBatch(waiting);
-                if (!batch.isEmpty()) {
-                    decode(batch);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("decoder loop failed; continuing", e);
-            }
-        }
-    }
-
-    private List<GenerationTask> nextBatch(LinkedList<GenerationTask> waiting) throws InterruptedException {
-        if (waiting.isEmpty()) {
-            GenerationTask first = queue.poll(200, TimeUnit.MILLISECONDS);
-            if (first == null) {
-                return List.of();
-            }
-            waiting.add(first);
-        }
-        PolicyVersion version = waiting.getFirst().version();
-        long deadline = System.nanoTime() + config.maxWait().toNanos();
-        while (count(waiting, version) < config.maxBatchSize()) {
-            long left = deadline - System.nanoTime();
-            GenerationTask next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
-            if (next == null) {
-                break;
-            }
-            waiting.add(next);
-        }
-        List<GenerationTask> batch = new ArrayList<>();
-        for (Iterator<GenerationTask> it = waiting.iterator(); it.hasNext() && batch.size() < config.maxBatchSize(); ) {
-            GenerationTask t = it.next();
-            if (t.version() == version) {
-                batch.add(t);
-                it.remove();
-            }
-        }
-        return batch;
-    }
-
-    private static int count(List<GenerationTask> tasks, PolicyVersion version) {
-        return (int) tasks.stream().filter(t -> t.version() == version).count();
-    }
-
-    private void decode(List<GenerationTask> batch) {
-        batchSize.record(batch.size());
-        PolicyVersion version = batch.get(0).version();
-        List<long[]> prompts = batch.stream().map(GenerationTask::promptIds).toList();
-        List<SamplingParams> params = batch.stream().map(GenerationTask::params).toList();
-        boolean[] started = new boolean[batch.size()];
         try {
-            Generator generator = new Generator(version.base().model(), version.base().tokenizer());
-            List<Generation> out = generator.generate(prompts, params, version.adapter(), (row, delta) -> {
-                GenerationTask t = batch.get(row);
-                if (!started[row]) {
-                    started[row] = true;
-                    firstToken.record(System.nanoTime() - t.submittedNanos(), TimeUnit.NANOSECONDS);
-                }
+            while (running.get() || !inFlight.isEmpty() || !queue.isEmpty()) {
                 try {
-                    t.onText().accept(delta);
+                    if (inFlight.isEmpty()) {
+                        GenerationTask first = queue.poll(200, TimeUnit.MILLISECONDS);
+                        if (first == null) {
+                            continue;
+                        }
+                        admit(first);
+                    }
+                    admitWaiting();
+                    step();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 } catch (RuntimeException e) {
-                    // A client that went away must not fail its batch neighbours.
-                    LOG.debugf("dropping streamed text of a request: %s", e.getMessage());
+                    LOG.error("decoding step failed; failing its sequences and continuing", e);
+                    failRunning(e);
                 }
-            });
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result().complete(out.get(i));
             }
-        } catch (RuntimeException e) {
-            batch.forEach(t -> t.result().completeExceptionally(e));
+        } finally {
+            failRunning(new CancellationException("serving is shutting down"));
         }
+    }
+
+    /** Moves queued tasks into the running batch while it has room, in arrival order. */
+    private void admitWaiting() {
+        GenerationTask next;
+        while ((next = queue.peek()) != null && batchFor(next.version().base()).hasRoom()) {
+            admit(queue.poll());
+        }
+    }
+
+    private void admit(GenerationTask task) {
+        if (task.cancelled()) {
+            task.result().completeExceptionally(new CancellationException("cancelled before decoding"));
+            return;
+        }
+        ContinuousBatch batch = batchFor(task.version().base());
+        Running r = new Running(task);
+        try {
+            DecodingSequence seq = batch.admit(task.promptIds(), task.params(), task.version().adapter(),
+                    text -> onText(r, text));
+            inFlight.put(seq, r);
+        } catch (RuntimeException e) {
+            task.result().completeExceptionally(e);
+        }
+    }
+
+    private void step() {
+        for (Map.Entry<DecodingSequence, Running> e : inFlight.entrySet()) {
+            if (e.getValue().task.cancelled()) {
+                e.getKey().cancel();
+            }
+        }
+        for (ContinuousBatch batch : batches.values()) {
+            if (batch.running() == 0) {
+                continue;
+            }
+            List<DecodingSequence> left = batch.step();
+            if (batch.lastDecodeRows() > 0) {
+                batchSize.record(batch.lastDecodeRows());
+            }
+            for (DecodingSequence seq : left) {
+                GenerationTask task = inFlight.remove(seq).task;
+                if (seq.finished()) {
+                    task.result().complete(seq.result());
+                } else {
+                    task.result().completeExceptionally(new CancellationException("cancelled while decoding"));
+                }
+            }
+        }
+    }
+
+    private void onText(Running r, String text) {
+        if (!r.started) {
+            r.started = true;
+            firstToken.record(System.nanoTime() - r.task.submittedNanos(), TimeUnit.NANOSECONDS);
+        }
+        r.task.onText().accept(text);
+    }
+
+    /** A failed step leaves the cache in an unknown state: fail every running sequence and start the batches anew. */
+    private void failRunning(Exception cause) {
+        for (Running r : new ArrayList<>(inFlight.values())) {
+            r.task.result().completeExceptionally(cause);
+        }
+        inFlight.clear();
+        batches.values().forEach(ContinuousBatch::close);
+        batches.clear();
+    }
+
+    private ContinuousBatch batchFor(PolicyModel base) {
+        return batches.computeIfAbsent(base, b -> new ContinuousBatch(b.model(), b.tokenizer(), limits));
     }
 }

@@ -72,6 +72,8 @@ public class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 synchronized (stream) { // deltas arrive on the decoding thread; gRPC observers are not thread-safe
                     if (!stream.isCancelled()) {
                         stream.onNext(chunk(p, index, delta, ""));
+                    } else {
+                        p.cancel(); // the client went away: free its sequences' slots now
                     }
                 }
             });

@@ -79,6 +79,10 @@ public class ChatCompletionsResource {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // The client went away: free its sequences' slots now rather than decode for nobody.
+                p.cancel();
+                throw e;
             } catch (RuntimeException e) {
                 // The status line is gone already: report the failure in-band, as OpenAI's stream does.
                 Throwable cause = e.getCause() != null ? e.getCause() : e;

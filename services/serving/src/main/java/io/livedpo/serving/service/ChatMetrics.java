@@ -28,7 +28,10 @@ public class ChatMetrics {
         outcome("ok");
     }
 
-    /** {@code ok}, {@code invalid}, {@code not_found}, {@code timeout}, {@code overloaded} or {@code error}. */
+    /**
+     * {@code ok}, {@code invalid}, {@code not_found}, {@code timeout}, {@code overloaded}, {@code cancelled} (the
+     * client went away) or {@code error}.
+     */
     void outcome(String outcome) {
         meters.counter("livedpo.serving.requests", "outcome", outcome).increment();
     }

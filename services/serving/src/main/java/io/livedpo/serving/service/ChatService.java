@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,6 +58,7 @@ public class ChatService {
         private final List<String> responseIds;
         private final long created = Instant.now().getEpochSecond();
         private final long startNanos = System.nanoTime();
+        private final List<GenerationTask> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Prepared(ChatPlan plan, Routed routed) {
             this.plan = plan;
@@ -101,6 +103,11 @@ public class ChatService {
             return plan.params().size();
         }
 
+        /** Stops decoding this request's choices (its client went away); their KV-cache slots are freed at once. */
+        public void cancel() {
+            tasks.forEach(GenerationTask::cancel);
+        }
+
         @Override
         public void close() {
             routed.leases().forEach(VersionLease::close);
@@ -141,6 +148,7 @@ public class ChatService {
             metrics.completed(result, p.startNanos);
             return result;
         } catch (TimeoutException e) {
+            p.cancel();
             metrics.outcome("timeout");
             throw new ServiceUnavailableException("request timed out after " + requestTimeout);
         } catch (InterruptedException e) {
@@ -150,7 +158,11 @@ public class ChatService {
         } catch (ExecutionException e) {
             metrics.outcome("error");
             throw new IllegalStateException("decoding failed", e.getCause());
+        } catch (CancellationException e) {
+            metrics.outcome("cancelled"); // its client went away (Prepared.cancel)
+            throw e;
         } catch (OverloadedException e) {
+            p.cancel(); // choices queued before the refusal would decode for nobody
             metrics.outcome("overloaded");
             throw e;
         }
@@ -158,7 +170,7 @@ public class ChatService {
 
     private ChatResult decode(Prepared p, ChatFormat chat, BiConsumer<Integer, String> deltas)
             throws InterruptedException, ExecutionException, TimeoutException {
-        List<GenerationTask> tasks = new ArrayList<>();
+        List<GenerationTask> tasks = p.tasks;
         for (int i = 0; i < p.choices(); i++) {
             int index = i;
             // Each task holds its own lease: a choice still decoding keeps the version alive after a timeout here.
