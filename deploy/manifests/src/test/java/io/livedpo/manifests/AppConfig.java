@@ -1,5 +1,6 @@
 package io.livedpo.manifests;
 
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.io.IOException;
@@ -29,6 +30,8 @@ record AppConfig(String app, Set<String> envNames, int httpPort) {
     /** {@code app} is the folder under services/; its application.properties is read from the source tree. */
     static AppConfig of(String app, Class<?> mapping) throws IOException {
         Set<String> env = new TreeSet<>(RUNTIME_ENV);
+        // Every app's Kafka clients read exactly these kafka.* keys (libs/events KafkaClientProperties).
+        env.addAll(kafkaPassthrough());
         String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
         collect(mapping, prefix, env);
         Properties props = new Properties();
@@ -45,6 +48,13 @@ record AppConfig(String app, Set<String> envNames, int httpPort) {
             env.add(m.group(1));
         }
         return new AppConfig(app, env, Integer.parseInt(props.getProperty("quarkus.http.port")));
+    }
+
+    /** The env vars of the shared Kafka client settings: KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_JAAS_CONFIG... */
+    static Set<String> kafkaPassthrough() {
+        Set<String> names = new TreeSet<>();
+        KafkaClientProperties.SHARED.forEach(k -> names.add(envName(KafkaClientProperties.PREFIX + k)));
+        return names;
     }
 
     static String envName(String property) {

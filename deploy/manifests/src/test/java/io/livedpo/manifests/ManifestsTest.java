@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.livedpo.events.TopicContract;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.events.TopicSpec;
 import io.livedpo.events.Topics;
 import io.livedpo.feedback.config.FeedbackConfig;
@@ -157,6 +158,44 @@ class ManifestsTest {
         int max = so.path("spec").path("maxReplicaCount").asInt();
         assertTrue(max >= 1 && max <= pairsPartitions(r), overlay + ": maxReplicaCount " + max
                 + " exceeds the pairs partitions " + pairsPartitions(r));
+    }
+
+    /**
+     * Where the cluster is external (the Secret livedpo-kafka), every app sets every shared Kafka client property from
+     * that Secret's key of the same name, so Streams, producers, consumers and admin clients log in alike; KEDA's
+     * scaler authenticates through a TriggerAuthentication reading the same Secret.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void anExternalClusterGivesEveryClientTheSameCredentials(String overlay) throws Exception {
+        Rendered r = rendered.get(overlay);
+        List<Deployment> deployments = typed(r, "Deployment", Deployment.class);
+        boolean external = deployments.stream().flatMap(d -> container(d).getEnv().stream())
+                .anyMatch(e -> secretKey(e) != null && secretKey(e).getName().equals("livedpo-kafka"));
+        if (!external) {
+            assertTrue(r.ofKind("TriggerAuthentication").isEmpty(), overlay);
+            return;
+        }
+        for (Deployment d : deployments) {
+            Map<String, String> fromSecret = new HashMap<>();
+            for (EnvVar e : container(d).getEnv()) {
+                if (secretKey(e) != null && secretKey(e).getName().equals("livedpo-kafka")) {
+                    fromSecret.put(e.getName(), secretKey(e).getKey());
+                }
+            }
+            Map<String, String> expected = new HashMap<>();
+            KafkaClientProperties.SHARED.forEach(k -> expected.put(AppConfig.envName(KafkaClientProperties.PREFIX + k), k));
+            assertEquals(expected, fromSecret, overlay + " " + d.getMetadata().getName());
+        }
+        JsonNode trigger = r.get("ScaledObject", "livedpo-trainer").path("spec").path("triggers").get(0);
+        JsonNode auth = r.get("TriggerAuthentication", trigger.path("authenticationRef").path("name").asText());
+        for (JsonNode ref : auth.path("spec").path("secretTargetRef")) {
+            assertEquals("livedpo-kafka", ref.path("name").asText(), ref.toString());
+        }
+    }
+
+    private static io.fabric8.kubernetes.api.model.SecretKeySelector secretKey(EnvVar e) {
+        return e.getValueFrom() == null ? null : e.getValueFrom().getSecretKeyRef();
     }
 
     /**

@@ -22,7 +22,8 @@ public interface TrainerConfig {
      */
     Path storeDir();
 
-    /** auto: the GPU when DJL sees one; gpu/cpu insist (see {@code TrainingDevice}); the CUDA image is -Pcuda. */
+    /** auto: the GPU when DJL sees one, else the CPU; cpu: the CPU even beside a GPU; gpu: a GPU or a start-up
+     * error (see {@code TrainingDevice}); the CUDA image is -Pcuda. */
     @WithDefault("auto")
     Device device();
 
