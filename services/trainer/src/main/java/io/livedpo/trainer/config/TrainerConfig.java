@@ -128,7 +128,8 @@ public interface TrainerConfig {
         /** A DNS name whose every address is a replica (a Kubernetes headless service), with {@link #dnsPort()}. */
         Optional<String> dnsName();
 
-        @WithDefault("8080")
+        /** Serving's ModelControl port ({@code livedpo.serving.control.port}), not its public one. */
+        @WithDefault("8180")
         int dnsPort();
 
         /** Sent as {@code authorization: Bearer <token>} on every ModelControl call. */
