@@ -45,7 +45,8 @@ final class ModelsCommand implements Runnable {
     /** Options every sub-command shares. */
     static final class Target {
         @Option(names = "--serving", required = true, split = ",", paramLabel = "URL",
-                description = "serving replicas: host:port or http(s)://host:port, comma-separated")
+                description = "serving replicas' ModelControl addresses (livedpo.serving.control.port, 8180 by default): "
+                        + "host:port or http(s)://host:port, comma-separated")
         List<String> replicas;
 
         @Option(names = "--token-file", paramLabel = "FILE", description = "file holding the control-plane token"

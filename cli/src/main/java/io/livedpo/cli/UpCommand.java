@@ -81,6 +81,19 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--trainer-port", defaultValue = "8082")
     int trainerPort;
 
+    @Option(names = "--serving-control-port", defaultValue = "8180", description = "serving's ModelControl (gRPC)")
+    int servingControlPort;
+
+    @Option(names = "--serving-management-port", defaultValue = "9080", description = "serving's health and metrics")
+    int servingManagementPort;
+
+    @Option(names = "--feedback-management-port", defaultValue = "9081",
+            description = "feedback's health and metrics")
+    int feedbackManagementPort;
+
+    @Option(names = "--trainer-management-port", defaultValue = "9082", description = "the trainer's health and metrics")
+    int trainerManagementPort;
+
     @Option(names = "--prometheus", description = "also run Prometheus (the prometheus binary on the PATH) scraping"
             + " the services with deploy/prometheus/rules; its URL is printed")
     boolean withPrometheus;
@@ -109,7 +122,8 @@ final class UpCommand implements Callable<Integer> {
             throw new BadInputException("no model at " + modelDir + " (pass --model DIR, e.g. "
                     + "libs/policy/src/test/resources/fixtures/tiny-gpt2)");
         }
-        Ports ports = new Ports(kafkaPort, controllerPort, servingPort, feedbackPort, trainerPort);
+        Ports ports = new Ports(kafkaPort, controllerPort, servingPort, feedbackPort, trainerPort, servingControlPort,
+                servingManagementPort, feedbackManagementPort, trainerManagementPort);
         ports.requireFree(); // before a possibly long build
         Path prometheusBinary = withPrometheus ? prometheusBinary() : null;
         if (fresh) {
@@ -134,7 +148,7 @@ final class UpCommand implements Callable<Integer> {
         }
         VoteLedger ledger = new VoteLedger();
         LoopMonitor monitor = new LoopMonitor(stack.bootstrapServers(), "default", ledger, settings.dataDir(),
-                settings.trainerUrl(), row -> Json.print(out, json(row)));
+                settings.managementUrl(Service.TRAINER), row -> Json.print(out, json(row)));
         UserTraffic traffic = users > 0 ? new UserTraffic(new UserTraffic.Settings(settings.servingUrl(),
                 settings.feedbackUrl(), users, rate, abShare, 48, Math.min(users, 8), 42L), ledger) : null;
         CountDownLatch stopped = new CountDownLatch(1);

@@ -63,7 +63,7 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(dir);
         Map<String, String> config = new HashMap<>(config(s, secrets, dir));
         config.putAll(settings.overrides().getOrDefault(s, Map.of()));
-        ServiceProcess p = ServiceProcess.start(settings.home(), s, port(s), config, dir,
+        ServiceProcess p = ServiceProcess.start(settings.home(), s, settings.ports().management(s), config, dir,
                 settings.dataDir().resolve("logs").resolve(s.displayName() + ".log"));
         services.add(p);
         p.awaitReady(settings.readyTimeout());
@@ -82,11 +82,13 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> c = new HashMap<>();
         c.put("quarkus.http.port", String.valueOf(port(s)));
         c.put("quarkus.http.host", "127.0.0.1");
+        c.put("quarkus.management.port", String.valueOf(ports.management(s)));
         c.put("kafka.bootstrap.servers", broker.bootstrapServers());
         String model = settings.modelDir().toString();
         switch (s) {
             case SERVING -> {
                 c.put("livedpo.serving.model-dir", model);
+                c.put("livedpo.serving.control.port", String.valueOf(ports.servingControl()));
                 c.put("livedpo.serving.control.token", secrets.controlToken());
                 c.put("livedpo.serving.control.signing-key", secrets.signingKey());
                 c.put("livedpo.serving.control.staging-dir", dir.resolve("staging").toString());
@@ -102,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
             case TRAINER -> {
                 c.put("livedpo.trainer.model-dir", model);
                 c.put("livedpo.trainer.store-dir", dir.resolve("checkpoints").toString());
-                c.put("livedpo.trainer.publish.targets", "127.0.0.1:" + ports.serving());
+                c.put("livedpo.trainer.publish.targets", "127.0.0.1:" + ports.servingControl());
                 c.put("livedpo.trainer.publish.token", secrets.controlToken());
                 c.put("livedpo.trainer.publish.signing-key", secrets.signingKey());
                 c.put("livedpo.trainer.publish.location-prefix", "grpc://127.0.0.1:" + ports.trainer());

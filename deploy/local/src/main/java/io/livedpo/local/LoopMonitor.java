@@ -30,6 +30,7 @@ public final class LoopMonitor implements AutoCloseable {
     private final String policy;
     private final VoteLedger ledger;
     private final Path curveDir;
+    /** The trainer's management interface, where its metrics are. */
     private final String trainerUrl;
     private final Consumer<VersionRow> onRow;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

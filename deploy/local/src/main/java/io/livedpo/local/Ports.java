@@ -7,13 +7,19 @@ import java.net.ServerSocket;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The loopback ports the local stack listens on; the defaults are DESIGN.md's. */
-public record Ports(int kafka, int controller, int serving, int feedback, int trainer) {
+/**
+ * The loopback ports the local stack listens on; the defaults are the apps' own: DESIGN.md's public ports, serving's
+ * ModelControl port and each service's management interface (health, metrics).
+ */
+public record Ports(int kafka, int controller, int serving, int feedback, int trainer, int servingControl,
+                    int servingManagement, int feedbackManagement, int trainerManagement) {
 
-    public static final Ports DEFAULT = new Ports(9092, 9093, 8080, 8081, 8082);
+    public static final Ports DEFAULT = new Ports(9092, 9093, 8080, 8081, 8082, 8180, 9080, 9081, 9082);
+    private static final int COUNT = 9;
 
     public Ports {
-        for (int p : new int[] {kafka, controller, serving, feedback, trainer}) {
+        for (int p : new int[] {kafka, controller, serving, feedback, trainer, servingControl, servingManagement,
+                feedbackManagement, trainerManagement}) {
             if (p < 1 || p > 65535) {
                 throw new IllegalArgumentException("port out of range: " + p);
             }
@@ -28,7 +34,20 @@ public record Ports(int kafka, int controller, int serving, int feedback, int tr
         m.put("--serving-port", serving);
         m.put("--feedback-port", feedback);
         m.put("--trainer-port", trainer);
+        m.put("--serving-control-port", servingControl);
+        m.put("--serving-management-port", servingManagement);
+        m.put("--feedback-management-port", feedbackManagement);
+        m.put("--trainer-management-port", trainerManagement);
         return m;
+    }
+
+    /** Where a service serves health and metrics. */
+    public int management(Service s) {
+        return switch (s) {
+            case SERVING -> servingManagement;
+            case FEEDBACK -> feedbackManagement;
+            case TRAINER -> trainerManagement;
+        };
     }
 
     /**
@@ -57,12 +76,12 @@ public record Ports(int kafka, int controller, int serving, int feedback, int tr
         }
     }
 
-    /** Five distinct ports the OS says are free now (tests run beside other builds). */
+    /** Distinct ports the OS says are free now (tests run beside other builds). */
     public static Ports ephemeral() {
-        int[] p = new int[5];
-        ServerSocket[] held = new ServerSocket[5];
+        int[] p = new int[COUNT];
+        ServerSocket[] held = new ServerSocket[COUNT];
         try {
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < COUNT; i++) {
                 held[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 p[i] = held[i].getLocalPort();
             }
@@ -79,6 +98,6 @@ public record Ports(int kafka, int controller, int serving, int feedback, int tr
                 }
             }
         }
-        return new Ports(p[0], p[1], p[2], p[3], p[4]);
+        return new Ports(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
     }
 }

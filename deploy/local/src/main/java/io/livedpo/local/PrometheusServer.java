@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -87,14 +86,12 @@ public final class PrometheusServer implements AutoCloseable {
                 .append("rule_files:\n");
         ruleFiles.forEach(f -> y.append("  - '").append(f.toAbsolutePath()).append("'\n"));
         y.append("scrape_configs:\n");
-        Map<Service, String> urls = Map.of(Service.SERVING, stack.servingUrl(), Service.FEEDBACK, stack.feedbackUrl(),
-                Service.TRAINER, stack.trainerUrl());
         for (Service s : Service.values()) {
             if (stack.services().contains(s)) {
                 y.append("  - job_name: 'livedpo-").append(s.displayName()).append("'\n")
                         .append("    metrics_path: /q/metrics\n")
                         .append("    static_configs:\n")
-                        .append("      - targets: ['127.0.0.1:").append(URI.create(urls.get(s)).getPort()).append("']\n");
+                        .append("      - targets: ['127.0.0.1:").append(stack.ports().management(s)).append("']\n");
             }
         }
         return y.toString();

@@ -26,6 +26,7 @@ final class ServiceProcess implements AutoCloseable {
         this.jvm = jvm;
     }
 
+    /** {@code port}: the service's management port, where readiness is asked. */
     static ServiceProcess start(Path home, Service service, int port, Map<String, String> settings, Path workDir,
                                 Path log) throws IOException {
         if (!service.built(home)) {

@@ -55,4 +55,9 @@ public record StackSettings(Path home, Path dataDir, Path modelDir, Ports ports,
     public String trainerUrl() {
         return "http://localhost:" + ports.trainer();
     }
+
+    /** A service's management interface: {@code /q/health}, {@code /q/metrics}. */
+    public String managementUrl(Service s) {
+        return "http://localhost:" + ports.management(s);
+    }
 }

@@ -77,7 +77,7 @@ class EndToEndIT {
         List<VersionRow> rows = new ArrayList<>();
         try (LocalStack stack = LocalStack.start(settings)) {
             LoopMonitor monitor = new LoopMonitor(stack.bootstrapServers(), "default", ledger, settings.dataDir(),
-                    settings.trainerUrl(), row -> System.out.println("e2e: " + row));
+                    settings.managementUrl(Service.TRAINER), row -> System.out.println("e2e: " + row));
             // Mostly A/B choices: each one is a pair at once, whereas thumbs pair only when opposite votes meet on
             // the same prompt. The thumbs votes are what the rate is measured on.
             UserTraffic.Settings traffic = new UserTraffic.Settings(settings.servingUrl(), settings.feedbackUrl(),
@@ -97,7 +97,7 @@ class EndToEndIT {
             }
             assertServedKlWithinBudget(stack, settings, model, rows);
             // Versions must reach serving by the trainer's push, not only by serving's catch-up from announcements.
-            assertTrue(activatedPushes(settings.trainerUrl()) >= 1, "no checkpoint push was activated by serving");
+            assertTrue(activatedPushes(settings.managementUrl(Service.TRAINER)) >= 1, "no checkpoint push was activated by serving");
             long accepted = ledger.acceptedThumbs() + ledger.acceptedChoices();
             Poll.until("feedback accounts for all " + accepted + " accepted votes", Duration.ofSeconds(60),
                     () -> LocalStackIT.accounted(settings.feedbackUrl()) == accepted, () -> null);
@@ -106,9 +106,9 @@ class EndToEndIT {
         assertTrue(Files.isRegularFile(settings.dataDir().resolve("learning-curve.html")));
     }
 
-    private static double activatedPushes(String trainerUrl) throws Exception {
+    private static double activatedPushes(String trainerMetricsUrl) throws Exception {
         String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(trainerUrl + "/q/metrics")).build(),
+                java.net.URI.create(trainerMetricsUrl + "/q/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines().filter(l -> l.startsWith("livedpo_trainer_pushes_total{")
                         && l.contains("outcome=\"activated\""))

@@ -56,20 +56,25 @@ class MultiReplicaPushIT {
         // With jdk.net.hosts.file the JVM resolves from that file only: the broker's localhost must be in it too.
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n"
                 + REPLICA_A + " " + NAME + "\n" + REPLICA_B + " " + NAME + "\n");
-        int servingPort = portFreeOn(REPLICA_A, REPLICA_B);
-        int trainerPort = portFreeOn("127.0.0.1");
+        // Each replica: the public port, ModelControl's and the management interface's, the same on both addresses.
+        int[] replica = portsFreeOn(3, REPLICA_A, REPLICA_B);
+        ServingPorts serving = new ServingPorts(replica[0], replica[1], replica[2]);
+        int servingPort = serving.http();
+        int[] trainerPorts = portsFreeOn(2, "127.0.0.1");
+        int trainerPort = trainerPorts[0];
+        int trainerManagement = trainerPorts[1];
         Map<String, String> secrets = Map.of("token", "multi-replica-token", "key", "multi-replica-key");
 
-        try (ChildJvm trainer = start(Service.TRAINER, dir, "trainer", trainerSettings(broker, dir, hosts, servingPort,
-                trainerPort, secrets));
+        try (ChildJvm trainer = start(Service.TRAINER, dir, "trainer", trainerSettings(broker, dir, hosts, serving,
+                trainerPort, trainerManagement, secrets));
              ChildJvm a = start(Service.SERVING, dir, "serving-a", servingSettings(broker, dir, "a", REPLICA_A,
-                     servingPort, trainerPort, secrets))) {
+                     serving, trainerPort, secrets))) {
             ChildJvm b = start(Service.SERVING, dir, "serving-b", servingSettings(broker, dir, "b", REPLICA_B,
-                    servingPort, trainerPort, secrets));
+                    serving, trainerPort, secrets));
             try {
-                awaitReady(a, REPLICA_A, servingPort);
-                awaitReady(b, REPLICA_B, servingPort);
-                awaitReady(trainer, "127.0.0.1", trainerPort);
+                awaitReady(a, REPLICA_A, serving.management());
+                awaitReady(b, REPLICA_B, serving.management());
+                awaitReady(trainer, "127.0.0.1", trainerManagement);
 
                 sendPairs(broker, 0, 4);
                 // The trainer may publish a second version from these pairs while we read: wait for both replicas to
@@ -89,26 +94,32 @@ class MultiReplicaPushIT {
             long missed = version(REPLICA_A, servingPort);
 
             try (ChildJvm restarted = start(Service.SERVING, dir, "serving-b2", servingSettings(broker, dir, "b2",
-                    REPLICA_B, servingPort, trainerPort, secrets))) {
-                awaitReady(restarted, REPLICA_B, servingPort);
+                    REPLICA_B, serving, trainerPort, secrets))) {
+                awaitReady(restarted, REPLICA_B, serving.management());
                 Poll.until("the restarted replica catches up to v" + missed, START,
                         () -> version(REPLICA_B, servingPort) >= missed, restarted::deathNotice);
             }
         }
     }
 
-    private static Map<String, String> trainerSettings(KafkaBroker broker, Path dir, Path hosts, int servingPort,
-                                                       int trainerPort, Map<String, String> secrets) {
+    /** A serving replica's ports: public (chat), ModelControl, management (health, metrics). */
+    private record ServingPorts(int http, int control, int management) {
+    }
+
+    private static Map<String, String> trainerSettings(KafkaBroker broker, Path dir, Path hosts, ServingPorts serving,
+                                                       int trainerPort, int trainerManagement,
+                                                       Map<String, String> secrets) {
         return Map.ofEntries(Map.entry("jdk.net.hosts.file", hosts.toString()),
                 Map.entry("quarkus.http.host", "127.0.0.1"),
                 Map.entry("quarkus.http.port", String.valueOf(trainerPort)),
+                Map.entry("quarkus.management.port", String.valueOf(trainerManagement)),
                 Map.entry("kafka.bootstrap.servers", broker.bootstrapServers()),
                 Map.entry("livedpo.trainer.model-dir", MODEL.toString()),
                 Map.entry("livedpo.trainer.store-dir", dir.resolve("checkpoints").toString()),
                 // Empty: no static target; the name alone must reach both replicas.
                 Map.entry("livedpo.trainer.publish.targets", ""),
                 Map.entry("livedpo.trainer.publish.dns-name", NAME),
-                Map.entry("livedpo.trainer.publish.dns-port", String.valueOf(servingPort)),
+                Map.entry("livedpo.trainer.publish.dns-port", String.valueOf(serving.control())),
                 Map.entry("livedpo.trainer.publish.location-prefix", "grpc://127.0.0.1:" + trainerPort),
                 Map.entry("livedpo.trainer.publish.token", secrets.get("token")),
                 Map.entry("livedpo.trainer.publish.signing-key", secrets.get("key")),
@@ -123,9 +134,12 @@ class MultiReplicaPushIT {
                 Map.entry("livedpo.trainer.kl.max-tokens", "4"));
     }
 
-    private static Map<String, String> servingSettings(KafkaBroker broker, Path dir, String id, String host, int port,
-                                                       int trainerPort, Map<String, String> secrets) {
-        return Map.of("quarkus.http.host", host, "quarkus.http.port", String.valueOf(port),
+    private static Map<String, String> servingSettings(KafkaBroker broker, Path dir, String id, String host,
+                                                       ServingPorts ports, int trainerPort,
+                                                       Map<String, String> secrets) {
+        return Map.of("quarkus.http.host", host, "quarkus.http.port", String.valueOf(ports.http()),
+                "quarkus.management.port", String.valueOf(ports.management()),
+                "livedpo.serving.control.port", String.valueOf(ports.control()),
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "livedpo.serving.model-dir", MODEL.toString(),
                 "livedpo.serving.control.token", secrets.get("token"),
@@ -195,6 +209,28 @@ class MultiReplicaPushIT {
                 p.send(new ProducerRecord<>(Topics.PAIRS, pair.policy(), pair)).get(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** {@code count} distinct ports, each free on every one of {@code hosts}. */
+    private static int[] portsFreeOn(int count, String... hosts) throws IOException {
+        int[] ports = new int[count];
+        for (int i = 0; i < count; i++) {
+            int p;
+            do {
+                p = portFreeOn(hosts);
+            } while (contains(ports, i, p));
+            ports[i] = p;
+        }
+        return ports;
+    }
+
+    private static boolean contains(int[] ports, int upTo, int port) {
+        for (int i = 0; i < upTo; i++) {
+            if (ports[i] == port) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A port no one listens on at any of {@code hosts} (the replicas share one port on different addresses). */

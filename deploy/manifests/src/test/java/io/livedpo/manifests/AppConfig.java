@@ -1,5 +1,6 @@
 package io.livedpo.manifests;
 
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * application.properties, and the environment variables those properties name; each as the environment variable
  * that sets it (SmallRye's rule: non-alphanumerics become '_', upper case).
  */
-record AppConfig(String app, Set<String> envNames, int httpPort) {
+record AppConfig(String app, Set<String> envNames, int httpPort, int managementPort) {
 
     /** Read by the JVM launch or by DJL, not by Quarkus: where DJL keeps its unpacked natives. */
     private static final Set<String> RUNTIME_ENV = Set.of("DJL_CACHE_DIR", "JAVA_OPTS");
@@ -29,6 +30,8 @@ record AppConfig(String app, Set<String> envNames, int httpPort) {
     /** {@code app} is the folder under services/; its application.properties is read from the source tree. */
     static AppConfig of(String app, Class<?> mapping) throws IOException {
         Set<String> env = new TreeSet<>(RUNTIME_ENV);
+        // Every app's Kafka clients read exactly these kafka.* keys (libs/events KafkaClientProperties).
+        env.addAll(kafkaPassthrough());
         String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
         collect(mapping, prefix, env);
         Properties props = new Properties();
@@ -44,7 +47,20 @@ record AppConfig(String app, Set<String> envNames, int httpPort) {
         while (m.find()) {
             env.add(m.group(1));
         }
-        return new AppConfig(app, env, Integer.parseInt(props.getProperty("quarkus.http.port")));
+        return new AppConfig(app, env, Integer.parseInt(props.getProperty("quarkus.http.port")),
+                Integer.parseInt(props.getProperty("quarkus.management.port")));
+    }
+
+    /** The env vars of the shared Kafka client settings: KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_JAAS_CONFIG... */
+    static Set<String> kafkaPassthrough() {
+        Set<String> names = new TreeSet<>();
+        KafkaClientProperties.SHARED.forEach(k -> names.add(envName(KafkaClientProperties.PREFIX + k)));
+        return names;
+    }
+
+    /** Serving's ModelControl port: its own gRPC server's default. */
+    static int servingControlPort() throws NoSuchMethodException {
+        return Integer.parseInt(defaultOf(io.livedpo.serving.config.ServingConfig.Control.class, "port"));
     }
 
     static String envName(String property) {

@@ -59,12 +59,13 @@ class ComposeTest {
     }
 
     @Test
-    void theTrainerPushesToEveryServingReplicaAndReplicasCatchUpFromTheTrainer() {
+    void theTrainerPushesToEveryServingReplicaAndReplicasCatchUpFromTheTrainer() throws Exception {
         JsonNode trainerEnv = compose.path("services").path("trainer").path("environment");
         String dnsName = trainerEnv.path("LIVEDPO_TRAINER_PUBLISH_DNS_NAME").asText();
         assertTrue(compose.path("services").path(dnsName).path("deploy").path("replicas").asInt() >= 2,
                 "the push name is the replicated serving service");
-        assertEquals(apps.get("serving").httpPort(), trainerEnv.path("LIVEDPO_TRAINER_PUBLISH_DNS_PORT").asInt());
+        assertEquals(AppConfig.servingControlPort(), trainerEnv.path("LIVEDPO_TRAINER_PUBLISH_DNS_PORT").asInt(),
+                "pushes go to ModelControl's own port");
         assertEquals("", trainerEnv.path("LIVEDPO_TRAINER_PUBLISH_TARGETS").asText(), "no static target besides");
         String store = "trainer:" + apps.get("trainer").httpPort();
         assertEquals(store, compose.path("services").path("serving").path("environment")
@@ -92,7 +93,7 @@ class ComposeTest {
     }
 
     @Test
-    void prometheusScrapesEveryAppOnItsPortAndLoadsTheProjectsRules() throws Exception {
+    void prometheusScrapesEveryAppOnItsManagementPortAndLoadsTheProjectsRules() throws Exception {
         JsonNode prometheus = Rendered.YAML.readTree(COMPOSE.resolve("prometheus.yml").toFile());
         assertEquals("/etc/prometheus/rules/*.yml", prometheus.path("rule_files").get(0).asText());
         Map<String, Integer> scraped = new HashMap<>();
@@ -107,7 +108,7 @@ class ComposeTest {
             }
         }
         Map<String, Integer> expected = new HashMap<>();
-        apps.forEach((name, app) -> expected.put(name, app.httpPort()));
+        apps.forEach((name, app) -> expected.put(name, app.managementPort()));
         assertEquals(expected, scraped);
         assertTrue(compose.path("services").path("prometheus").path("volumes").toString()
                 .contains("../prometheus/rules:/etc/prometheus/rules"));

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.livedpo.events.TopicContract;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.events.TopicSpec;
 import io.livedpo.events.Topics;
 import io.livedpo.feedback.config.FeedbackConfig;
@@ -111,6 +112,7 @@ class ManifestsTest {
                     .filter(x -> app.equals(x.getMetadata().getLabels().get("app.kubernetes.io/name"))).findFirst()
                     .orElseThrow(() -> new AssertionError(sm + " selects no Service"));
             String port = sm.path("spec").path("endpoints").get(0).path("port").asText();
+            assertEquals("management", port, sm.path("metadata").path("name").asText() + " scrapes another port");
             assertTrue(s.getSpec().getPorts().stream().anyMatch(p -> port.equals(p.getName())), port);
         }
     }
@@ -122,12 +124,20 @@ class ManifestsTest {
             String name = d.getMetadata().getName();
             AppConfig app = apps.get(name);
             Container c = container(d);
-            assertEquals(List.of(app.httpPort()), c.getPorts().stream().map(ContainerPort::getContainerPort).toList(),
-                    name + ": the container port is the app's quarkus.http.port");
+            Map<String, Integer> expectedPorts = new HashMap<>(Map.of("http", app.httpPort(), "management",
+                    app.managementPort()));
+            if (name.equals("livedpo-serving")) {
+                expectedPorts.put("control", AppConfig.servingControlPort());
+            }
+            Map<String, Integer> ports = new HashMap<>();
+            c.getPorts().forEach(p -> ports.put(p.getName(), p.getContainerPort()));
+            assertEquals(expectedPorts, ports, name + ": quarkus.http.port, quarkus.management.port (and serving's "
+                    + "ModelControl port)");
             List<Probe> probes = List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe());
             for (int i = 0; i < probes.size(); i++) {
                 assertEquals(HEALTH.get(i), probes.get(i).getHttpGet().getPath(), name);
-                assertEquals(c.getPorts().get(0).getName(), probes.get(i).getHttpGet().getPort().getStrVal(), name);
+                assertEquals("management", probes.get(i).getHttpGet().getPort().getStrVal(),
+                        name + ": health is on the management interface");
             }
             for (EnvVar e : c.getEnv()) {
                 assertTrue(app.envNames().contains(e.getName()),
@@ -157,6 +167,88 @@ class ManifestsTest {
         int max = so.path("spec").path("maxReplicaCount").asInt();
         assertTrue(max >= 1 && max <= pairsPartitions(r), overlay + ": maxReplicaCount " + max
                 + " exceeds the pairs partitions " + pairsPartitions(r));
+    }
+
+    /**
+     * ModelControl's port admits trainer pods only, the management port the monitoring namespace only, and the trainer
+     * pushes to ModelControl's port behind the headless service.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void networkPoliciesConfineEachPortToItsCallers(String overlay) throws Exception {
+        Rendered r = rendered.get(overlay);
+        Map<String, Integer> rulesPerPort = new HashMap<>();
+        for (NetworkPolicy np : typed(r, "NetworkPolicy", NetworkPolicy.class)) {
+            for (var rule : np.getSpec().getIngress()) {
+                for (var port : rule.getPorts()) {
+                    String named = port.getPort().getStrVal();
+                    rulesPerPort.merge(named, 1, Integer::sum);
+                    if (named.equals("control")) {
+                        assertEquals(1, rule.getFrom().size(), np.getMetadata().getName());
+                        assertEquals(Map.of("app.kubernetes.io/name", "livedpo-trainer"),
+                                rule.getFrom().get(0).getPodSelector().getMatchLabels(), "control: trainers only");
+                        assertEquals(null, rule.getFrom().get(0).getNamespaceSelector(), "control: this namespace");
+                    } else if (named.equals("management")) {
+                        assertEquals(1, rule.getFrom().size(), np.getMetadata().getName());
+                        assertEquals(Map.of("kubernetes.io/metadata.name", "monitoring"),
+                                rule.getFrom().get(0).getNamespaceSelector().getMatchLabels(),
+                                "management: the monitoring namespace only");
+                        assertEquals(null, rule.getFrom().get(0).getPodSelector(), np.getMetadata().getName());
+                    }
+                    assertEquals(1, rule.getPorts().size(), np.getMetadata().getName() + ": one port per rule");
+                }
+            }
+        }
+        assertEquals(1, rulesPerPort.get("control"));
+        assertEquals(3, rulesPerPort.get("management"), "every service's management port has its rule");
+        Service headless = (Service) StrictModel.parse(overlay, r.get("Service", "livedpo-serving-headless"));
+        Container trainer = container(typed(r, "Deployment", Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().equals("livedpo-trainer")).findFirst().orElseThrow());
+        String dnsPort = trainer.getEnv().stream().filter(e -> e.getName().equals("LIVEDPO_TRAINER_PUBLISH_DNS_PORT"))
+                .findFirst().orElseThrow().getValue();
+        assertEquals(1, headless.getSpec().getPorts().size(), "the headless service is for pushes only");
+        ServicePort push = headless.getSpec().getPorts().get(0);
+        assertEquals("control", push.getTargetPort().getStrVal(), "pushes reach ModelControl's port");
+        assertEquals(Integer.parseInt(dnsPort), push.getPort());
+        assertEquals(AppConfig.servingControlPort(), Integer.parseInt(dnsPort));
+    }
+
+    /**
+     * Where the cluster is external (the Secret livedpo-kafka), every app sets every shared Kafka client property from
+     * that Secret's key of the same name, so Streams, producers, consumers and admin clients log in alike; KEDA's
+     * scaler authenticates through a TriggerAuthentication reading the same Secret.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void anExternalClusterGivesEveryClientTheSameCredentials(String overlay) throws Exception {
+        Rendered r = rendered.get(overlay);
+        List<Deployment> deployments = typed(r, "Deployment", Deployment.class);
+        boolean external = deployments.stream().flatMap(d -> container(d).getEnv().stream())
+                .anyMatch(e -> secretKey(e) != null && secretKey(e).getName().equals("livedpo-kafka"));
+        if (!external) {
+            assertTrue(r.ofKind("TriggerAuthentication").isEmpty(), overlay);
+            return;
+        }
+        for (Deployment d : deployments) {
+            Map<String, String> fromSecret = new HashMap<>();
+            for (EnvVar e : container(d).getEnv()) {
+                if (secretKey(e) != null && secretKey(e).getName().equals("livedpo-kafka")) {
+                    fromSecret.put(e.getName(), secretKey(e).getKey());
+                }
+            }
+            Map<String, String> expected = new HashMap<>();
+            KafkaClientProperties.SHARED.forEach(k -> expected.put(AppConfig.envName(KafkaClientProperties.PREFIX + k), k));
+            assertEquals(expected, fromSecret, overlay + " " + d.getMetadata().getName());
+        }
+        JsonNode trigger = r.get("ScaledObject", "livedpo-trainer").path("spec").path("triggers").get(0);
+        JsonNode auth = r.get("TriggerAuthentication", trigger.path("authenticationRef").path("name").asText());
+        for (JsonNode ref : auth.path("spec").path("secretTargetRef")) {
+            assertEquals("livedpo-kafka", ref.path("name").asText(), ref.toString());
+        }
+    }
+
+    private static io.fabric8.kubernetes.api.model.SecretKeySelector secretKey(EnvVar e) {
+        return e.getValueFrom() == null ? null : e.getValueFrom().getSecretKeyRef();
     }
 
     /**

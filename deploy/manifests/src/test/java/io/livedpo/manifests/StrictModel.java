@@ -47,7 +47,13 @@ final class StrictModel {
                     "config")),
             "ServiceMonitor", new Custom("monitoring.coreos.com/v1", Set.of("selector", "endpoints",
                     "namespaceSelector", "jobLabel")),
-            "PrometheusRule", new Custom("monitoring.coreos.com/v1", Set.of("groups")));
+            "PrometheusRule", new Custom("monitoring.coreos.com/v1", Set.of("groups")),
+            "TriggerAuthentication", new Custom("keda.sh/v1alpha1", Set.of("secretTargetRef", "env",
+                    "podIdentity")));
+
+    /** The authentication parameters KEDA's Kafka scaler reads. */
+    static final Set<String> KEDA_KAFKA_AUTH = Set.of("sasl", "username", "password", "tls", "ca", "cert", "key",
+            "keyPassword", "unsafeSsl");
 
     private static final Set<String> KEDA_KAFKA_METADATA = Set.of("bootstrapServers", "bootstrapServersFromEnv",
             "consumerGroup", "topic", "lagThreshold", "activationLagThreshold", "offsetResetPolicy",
@@ -82,6 +88,14 @@ final class StrictModel {
             for (JsonNode trigger : object.path("spec").path("triggers")) {
                 keysWithin(at + " trigger", trigger, Set.of("type", "metadata", "authenticationRef", "name"));
                 keysWithin(at + " kafka trigger", trigger.path("metadata"), KEDA_KAFKA_METADATA);
+            }
+        }
+        if (kind.equals("TriggerAuthentication")) {
+            for (JsonNode ref : object.path("spec").path("secretTargetRef")) {
+                keysWithin(at + " secretTargetRef", ref, Set.of("parameter", "name", "key"));
+                if (!KEDA_KAFKA_AUTH.contains(ref.path("parameter").asText())) {
+                    throw new AssertionError(at + ": KEDA's Kafka scaler has no parameter " + ref.path("parameter"));
+                }
             }
         }
         return object;

@@ -80,7 +80,8 @@ class PrometheusStackIT {
                 }
                 return bad.isEmpty();
             });
-            for (String url : List.of(settings.servingUrl(), settings.feedbackUrl(), settings.trainerUrl())) {
+            for (String url : List.of(settings.managementUrl(Service.SERVING), settings.managementUrl(Service.FEEDBACK),
+                    settings.managementUrl(Service.TRAINER))) {
                 assertPromtoolAccepts(promtool, url + "/q/metrics");
             }
 

@@ -1,5 +1,6 @@
 package io.livedpo.policy;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.livedpo.policy.checkpoint.AdapterCheckpoint;
@@ -40,8 +41,17 @@ public final class PolicyModel implements AutoCloseable {
         this.fingerprint = fingerprint;
     }
 
+    /** On the engine's default device: the first GPU when the loaded natives see one, else the CPU. */
     public static PolicyModel open(Path dir) throws IOException {
-        NDManager manager = NDManager.newBaseManager();
+        return open(dir, null);
+    }
+
+    /**
+     * On {@code device} ({@code null}: the engine's default). Every tensor of this model, of its adapters and of the
+     * math done with them comes from this model's manager or its sub-managers, so they all live on that device.
+     */
+    public static PolicyModel open(Path dir, Device device) throws IOException {
+        NDManager manager = NDManager.newBaseManager(device);
         try {
             CausalLm model = CausalLm.load(dir, manager);
             return new PolicyModel(dir, manager, model, TextTokenizer.load(dir), ModelFingerprint.of(dir));

@@ -40,7 +40,7 @@ class PairsEndToEndTest {
     void thumbsOverRestBecomeAPairOnThePairsTopic() throws Exception {
         // Kafka Streams starts in the background after the app; ready means it runs.
         Awaitility.await("ready").atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().when().get("/q/health/ready").then().statusCode(200));
+                .untilAsserted(() -> ManagementEndpoints.given().when().get("/q/health/ready").then().statusCode(200));
         String run = UUID.randomUUID().toString();
         List<PromptMessage> prompt = List.of(new PromptMessage("user", "end to end " + run));
         try (KafkaProducer<String, ResponseEvent> producer = new KafkaProducer<>(Map.of(

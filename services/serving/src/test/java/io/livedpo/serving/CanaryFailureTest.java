@@ -9,12 +9,11 @@ import io.grpc.Status;
 import io.livedpo.serving.service.PolicyRegistry;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
+import io.livedpo.serving.grpc.ControlServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,8 +37,8 @@ class CanaryFailureTest {
         }
     }
 
-    @TestHTTPResource
-    URL url;
+    @Inject
+    ControlServer controlServer;
 
     @Inject
     PolicyRegistry registry;
@@ -48,7 +47,7 @@ class CanaryFailureTest {
     void aThrowingCanaryRejectsThePushAndLeaksNothing() throws Exception {
         Path work = Files.createTempDirectory("canary");
         TestClients.Archive archive = TestClients.checkpoint(work, "other", 1, TestClients.baseFingerprint(), 0.3f);
-        ManagedChannel channel = TestClients.channel(url);
+        ManagedChannel channel = TestClients.controlChannel(controlServer);
         try {
             ExecutionException e = assertThrows(ExecutionException.class, () -> TestClients.push(
                     TestClients.control(channel, TestClients.TOKEN), "other", 1, archive, archive.sha256(),

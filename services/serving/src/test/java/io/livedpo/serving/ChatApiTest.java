@@ -178,9 +178,11 @@ class ChatApiTest extends LoopbackChannelTest {
                 .body("data.id", hasItems("default", "other"))
                 .body("data[0].object", equalTo("model"))
                 .body("data[0].version", notNullValue());
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        TestClients.management().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        // Health and metrics live on the management port only: the public port is for chat.
+        given().get("/q/metrics").then().statusCode(404);
         given().contentType("application/json").body(chat("hi")).post("/v1/chat/completions").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200)
+        TestClients.management().get("/q/metrics").then().statusCode(200)
                 .body(containsString("livedpo_serving_requests_total{"))
                 .body(containsString("livedpo_serving_request_duration_seconds_bucket"))
                 .body(containsString("livedpo_serving_time_to_first_token_seconds"))
@@ -233,7 +235,7 @@ class ChatApiTest extends LoopbackChannelTest {
     }
 
     private static double metric(String name) {
-        for (String line : given().get("/q/metrics").asString().split("\n")) {
+        for (String line : TestClients.management().get("/q/metrics").asString().split("\n")) {
             if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

@@ -82,7 +82,7 @@ class DegradedTest {
     }
 
     private static double metric(String name) {
-        for (String line : given().get("/q/metrics").asString().split("\n")) {
+        for (String line : TestClients.management().get("/q/metrics").asString().split("\n")) {
             if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

@@ -149,7 +149,7 @@ class LiveCanaryServingTest extends LoopbackChannelTest {
     void aCanarySharesTrafficWithItsParentAndIsPromotedByItsDecision() throws Exception {
         createDecisionTopic();
         String base = TestClients.baseFingerprint();
-        PushCheckpointResponse pushed = TestClients.push(TestClients.control(channel, TestClients.TOKEN), "trial", 1,
+        PushCheckpointResponse pushed = TestClients.push(TestClients.control(controlChannel, TestClients.TOKEN), "trial", 1,
                 TestClients.checkpoint(work, "trial", 1, base, 0.3f), true).get(60, TimeUnit.SECONDS);
         assertEquals(Outcome.CANARY, pushed.getOutcome());
         assertEquals(0, pushed.getActiveVersion());
@@ -201,7 +201,7 @@ class LiveCanaryServingTest extends LoopbackChannelTest {
     void aRolledBackCanaryIsUnloadedWhileRequestsKeepSucceedingAndIsNeverInstalledAgain() throws Exception {
         String base = TestClients.baseFingerprint();
         TestClients.Archive v2 = TestClients.checkpoint(work, "trial", 2, base, 0.3f);
-        assertEquals(Outcome.CANARY, TestClients.push(TestClients.control(channel, TestClients.TOKEN), "trial", 2,
+        assertEquals(Outcome.CANARY, TestClients.push(TestClients.control(controlChannel, TestClients.TOKEN), "trial", 2,
                 v2, true).get(60, TimeUnit.SECONDS).getOutcome());
         int loadedWithCanary = registry.loadedAdapters();
 
@@ -240,13 +240,13 @@ class LiveCanaryServingTest extends LoopbackChannelTest {
         }
         post(chat("trial@2")).then().statusCode(404).body("loaded_models", contains("trial@0", "trial@1"));
         ExecutionException again = assertThrows(ExecutionException.class, () -> TestClients.push(
-                TestClients.control(channel, TestClients.TOKEN), "trial", 2, v2, true).get(60, TimeUnit.SECONDS));
+                TestClients.control(controlChannel, TestClients.TOKEN), "trial", 2, v2, true).get(60, TimeUnit.SECONDS));
         assertEquals(Status.Code.FAILED_PRECONDITION, Status.fromThrowable(again.getCause()).getCode());
     }
 
     private ModelStatus status(String policy) throws Exception {
         CompletableFuture<StatusResponse> result = new CompletableFuture<>();
-        TestClients.control(channel, TestClients.TOKEN).status(StatusRequest.newBuilder().setPolicy(policy).build(),
+        TestClients.control(controlChannel, TestClients.TOKEN).status(StatusRequest.newBuilder().setPolicy(policy).build(),
                 TestClients.completing(result));
         return result.get(30, TimeUnit.SECONDS).getPolicies(0);
     }

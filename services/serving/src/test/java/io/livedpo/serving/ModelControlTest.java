@@ -17,6 +17,7 @@ import io.livedpo.proto.StatusRequest;
 import io.livedpo.proto.StatusResponse;
 import io.livedpo.serving.service.PolicyRegistry;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
+import io.livedpo.transfer.ControlToken;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -65,18 +67,32 @@ class ModelControlTest extends LoopbackChannelTest {
         return Status.fromThrowable(e.getCause()).getCode();
     }
 
+    /** The public port carries chat only: a NetworkPolicy can keep ModelControl's port for trainers. */
+    @Test
+    @Order(0)
+    void modelControlIsOnItsOwnPortAndNotOnThePublicOne() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ModelControlGrpc
+                .newBlockingStub(channel).withInterceptors(ControlToken.attach(Optional.of(TestClients.TOKEN)))
+                .status(StatusRequest.newBuilder().build()));
+        assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+        StatusResponse onControlPort = ModelControlGrpc.newBlockingStub(controlChannel)
+                .withInterceptors(ControlToken.attach(Optional.of(TestClients.TOKEN)))
+                .status(StatusRequest.newBuilder().build());
+        assertTrue(onControlPort.getPoliciesCount() > 0, onControlPort.toString());
+    }
+
     @Test
     @Order(1)
     void everyBadPushIsRejectedAndTheActiveVersionStays() throws Exception {
         String base = TestClients.baseFingerprint();
         TestClients.Archive good = TestClients.checkpoint(work, "other", 1, base, 0.3f);
         byte[] signature = TestClients.sign(good.bytes(), TestClients.SIGNING_KEY);
-        ModelControlGrpc.ModelControlStub control = TestClients.control(channel, TestClients.TOKEN);
+        ModelControlGrpc.ModelControlStub control = TestClients.control(controlChannel, TestClients.TOKEN);
         int n = good.bytes().length;
 
-        assertEquals(Status.Code.UNAUTHENTICATED, failure(TestClients.push(TestClients.control(channel, null),
+        assertEquals(Status.Code.UNAUTHENTICATED, failure(TestClients.push(TestClients.control(controlChannel, null),
                 "other", 1, good, good.sha256(), signature, n, false)), "no token");
-        assertEquals(Status.Code.UNAUTHENTICATED, failure(TestClients.push(TestClients.control(channel, "wrong"),
+        assertEquals(Status.Code.UNAUTHENTICATED, failure(TestClients.push(TestClients.control(controlChannel, "wrong"),
                 "other", 1, good, good.sha256(), signature, n, false)), "wrong token");
         assertEquals(Status.Code.FAILED_PRECONDITION, failure(TestClients.push(control, "other", 1, good,
                 "0".repeat(64), signature, n, false)), "wrong hash");
@@ -108,7 +124,7 @@ class ModelControlTest extends LoopbackChannelTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> registry.loadedAdapters() == 0);
         StatusResponse status = call(obs -> control.status(StatusRequest.newBuilder().build(), obs));
         assertEquals(2, status.getPoliciesCount());
-        given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
+        TestClients.management().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
                 "livedpo_serving_model_swaps_total{outcome=\"sha256\""));
     }
 
@@ -116,7 +132,7 @@ class ModelControlTest extends LoopbackChannelTest {
     @Order(2)
     void hotSwapUnderLoadDropsNothingAndSwitchesEachClientOnce() throws Exception {
         String base = TestClients.baseFingerprint();
-        ModelControlGrpc.ModelControlStub control = TestClients.control(channel, TestClients.TOKEN);
+        ModelControlGrpc.ModelControlStub control = TestClients.control(controlChannel, TestClients.TOKEN);
         long before = activeVersion("default");
         long next = before + 1;
         // Over 2 MiB: pushed in several 1 MiB chunks, as a real adapter of a larger model is.

@@ -15,6 +15,9 @@ import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.lora.LoraConfig;
 import io.livedpo.policy.model.Gpt2Model;
 import io.livedpo.proto.ModelControlGrpc;
+import io.livedpo.serving.grpc.ControlServer;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import io.livedpo.proto.PushCheckpointRequest;
 import io.livedpo.proto.PushCheckpointResponse;
 import io.livedpo.transfer.ArchiveFrames;
@@ -55,6 +58,17 @@ final class TestClients {
 
     static ManagedChannel channel(URL url) {
         return ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+    }
+
+    /** ModelControl's own port (grpc/ControlServer), apart from the chat API's. */
+    static ManagedChannel controlChannel(ControlServer server) {
+        return ManagedChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+    }
+
+    /** Health and metrics: the management interface's port, which Quarkus picked for this test run. */
+    static RequestSpecification management() {
+        return RestAssured.given().port(ConfigProvider.getConfig().getValue("quarkus.management.test-port",
+                Integer.class));
     }
 
     static ModelControlGrpc.ModelControlStub control(ManagedChannel channel, String token) {

@@ -119,14 +119,14 @@ class TrainerFlowTest {
         Await.until(Duration.ofSeconds(10), "the activation latency metric",
                 () -> meters.find("livedpo.feedback.to.serving").timer() != null
                         && meters.find("livedpo.feedback.to.serving").timer().count() > 0);
-        given().get("/q/metrics").then().statusCode(200)
+        management().get("/q/metrics").then().statusCode(200)
                 .body(containsString("livedpo_trainer_steps_total"))
                 .body(containsString("livedpo_trainer_pairs_total"))
                 .body(containsString("livedpo_trainer_kl"))
                 .body(containsString("livedpo_trainer_checkpoint_age_seconds"))
                 .body(containsString("livedpo_trainer_pushes_total"))
                 .body(containsString("livedpo_feedback_to_serving_seconds_bucket"));
-        given().get("/q/health/ready").then().statusCode(200);
+        management().get("/q/health/ready").then().statusCode(200);
 
         // Warm: the topics exist and the code is JIT-compiled; how long from a pair's send to the replica's ack.
         List<PreferencePair> more = Pairs.pairs(POLICY, 8, 12);
@@ -194,5 +194,11 @@ class TrainerFlowTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Health and metrics are on the management interface: its port, which Quarkus picked for this test run. */
+    private static io.restassured.specification.RequestSpecification management() {
+        return given().port(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.management.test-port", Integer.class));
     }
 }

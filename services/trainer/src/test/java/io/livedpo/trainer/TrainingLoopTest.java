@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import io.livedpo.events.PreferencePair;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.policy.dpo.DpoConfig;
@@ -107,8 +108,9 @@ class TrainingLoopTest {
                         mine.add(c);
                         published.add(c);
                     }, metrics);
-            deadLetters = new DeadLetters(broker.bootstrapServers());
-            consumer = new PairConsumer(new ConsumerSettings(broker.bootstrapServers(), topic, group,
+            KafkaClientProperties kafka = KafkaClientProperties.plaintext(broker.bootstrapServers());
+            deadLetters = new DeadLetters(kafka);
+            consumer = new PairConsumer(new ConsumerSettings(kafka, topic, group,
                     Duration.ofMillis(100), Duration.ofMillis(500)), session, deadLetters, metrics);
             consumer.start();
         }

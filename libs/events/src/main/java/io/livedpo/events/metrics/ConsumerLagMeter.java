@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,10 +41,9 @@ public final class ConsumerLagMeter implements AutoCloseable {
     private final MultiGauge gauge;
     private final ScheduledExecutorService refresher;
 
-    private ConsumerLagMeter(MeterRegistry registry, String bootstrapServers, String group, Collection<String> topics,
-                             Duration every) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, group + "-lag-meter"));
+    private ConsumerLagMeter(MeterRegistry registry, KafkaClientProperties kafka, String group,
+                             Collection<String> topics, Duration every) {
+        this.admin = Admin.create(kafka.with(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, group + "-lag-meter")));
         this.group = group;
         this.topics = List.copyOf(topics);
         this.gauge = MultiGauge.builder(NAME).baseUnit("records")
@@ -58,9 +58,9 @@ public final class ConsumerLagMeter implements AutoCloseable {
     }
 
     /** Starts measuring {@code group} on {@code topics} every {@code every}; close it to stop. */
-    public static ConsumerLagMeter start(MeterRegistry registry, String bootstrapServers, String group,
+    public static ConsumerLagMeter start(MeterRegistry registry, KafkaClientProperties kafka, String group,
                                          Collection<String> topics, Duration every) {
-        return new ConsumerLagMeter(registry, bootstrapServers, group, topics, every);
+        return new ConsumerLagMeter(registry, kafka, group, topics, every);
     }
 
     /** The current lag per partition; public for the meter's test. */

@@ -1,5 +1,6 @@
 package io.livedpo.testing.kafka;
 
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,11 @@ public final class KafkaBrokers {
 
     /** What callers of shared() get: closing it must not stop the broker under other test classes. */
     private record SharedBroker(KafkaBroker delegate) implements KafkaBroker {
+
+        @Override
+        public Map<String, String> clientProperties() {
+            return delegate.clientProperties();
+        }
 
         @Override
         public String bootstrapServers() {

@@ -61,10 +61,6 @@ public interface FeedbackConfig {
     }
 
     interface Kafka {
-        /** The broker the REST side produces to. */
-        @WithDefault("${kafka.bootstrap.servers:localhost:9092}")
-        String bootstrapServers();
-
         /** How long a request may wait for the broker's acknowledgement before it is answered 503. */
         @WithDefault("5s")
         Duration sendTimeout();

@@ -1,5 +1,6 @@
 package io.livedpo.feedback.health;
 
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.feedback.config.FeedbackConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,18 +33,17 @@ public class KafkaReadiness implements HealthCheck {
     private final Admin admin;
     private final Duration timeout;
 
-    KafkaReadiness(KafkaStreams streams, FeedbackConfig config) {
+    KafkaReadiness(KafkaStreams streams, FeedbackConfig config, KafkaClientProperties kafka) {
         this.streams = streams;
         // Never longer than a request would wait for its ack: readiness must not claim more patience than REST has.
         this.timeout = PROBE_TIMEOUT.compareTo(config.kafka().sendTimeout()) < 0 ? PROBE_TIMEOUT
                 : config.kafka().sendTimeout();
         int timeoutMs = Math.toIntExact(timeout.toMillis());
-        // The REST producer's own bootstrap servers: reachability is checked against the same broker it writes to.
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
+        // The REST producer's own connection settings: reachability is checked against the broker it writes to.
+        this.admin = Admin.create(kafka.with(Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "livedpo-feedback-readiness",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs)));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.livedpo.feedback.messaging;
 import io.livedpo.events.FeedbackEvent;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.Topics;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.feedback.config.FeedbackConfig;
 import io.livedpo.feedback.service.FeedbackLog;
 import io.quarkus.runtime.Startup;
@@ -31,10 +32,9 @@ public class FeedbackPublisher implements FeedbackLog {
 
     private final KafkaProducer<String, FeedbackEvent> producer;
 
-    public FeedbackPublisher(FeedbackConfig config) {
+    public FeedbackPublisher(FeedbackConfig config, KafkaClientProperties kafka) {
         int timeoutMs = Math.toIntExact(config.kafka().sendTimeout().toMillis());
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
+        this.producer = new KafkaProducer<>(kafka.with(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "livedpo-feedback-rest",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -42,7 +42,7 @@ public class FeedbackPublisher implements FeedbackLog {
                 ProducerConfig.LINGER_MS_CONFIG, LINGER_MS,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, timeoutMs - LINGER_MS)),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, timeoutMs - LINGER_MS))),
                 new StringSerializer(), new JsonSerializer<>());
     }
 

@@ -1,6 +1,7 @@
 package io.livedpo.feedback.messaging;
 
 import io.livedpo.events.TopicContract;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.feedback.config.FeedbackConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -29,14 +30,13 @@ public class TopicCreator {
     private static final Logger LOG = Logger.getLogger(TopicCreator.class);
     private Admin admin;
 
-    void onStart(@Observes StartupEvent event, FeedbackConfig config) {
+    void onStart(@Observes StartupEvent event, FeedbackConfig config, KafkaClientProperties kafka) {
         if (!config.kafka().createTopics()) {
             return;
         }
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers(),
+        admin = Admin.create(kafka.with(Map.of(
                 // Keep retrying for as long as the app runs: a broker that starts after this app still gets its topics.
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE)));
         // The whole contract, not only this service's topics: a deployment that lets the services create topics
         // must get the same set (DLQs, the compacted checkpoints topic) as one that declares them.
         List<NewTopic> topics = TopicContract.newTopics(config.kafka().partitions(), config.kafka().replicationFactor());

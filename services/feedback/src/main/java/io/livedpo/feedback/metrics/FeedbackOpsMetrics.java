@@ -1,6 +1,7 @@
 package io.livedpo.feedback.metrics;
 
 import io.livedpo.events.Topics;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.events.metrics.BuildInfo;
 import io.livedpo.events.metrics.ConsumerLagMeter;
 import io.livedpo.events.metrics.PrometheusNaming;
@@ -24,17 +25,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class FeedbackOpsMetrics {
 
     private final MeterRegistry meters;
-    private final String bootstrapServers;
+    private final KafkaClientProperties kafka;
     private final String applicationId;
     private final String version;
     private ConsumerLagMeter lag;
 
     public FeedbackOpsMetrics(MeterRegistry meters,
-                      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                      KafkaClientProperties kafka,
                       @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId,
                       @ConfigProperty(name = "quarkus.application.version") String version) {
         this.meters = meters;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.applicationId = applicationId;
         this.version = version;
     }
@@ -48,7 +49,7 @@ public class FeedbackOpsMetrics {
 
     void start(@Observes StartupEvent event) {
         BuildInfo.register(meters, "feedback", version);
-        lag = ConsumerLagMeter.start(meters, bootstrapServers, applicationId, List.of(Topics.RESPONSES,
+        lag = ConsumerLagMeter.start(meters, kafka, applicationId, List.of(Topics.RESPONSES,
                 Topics.FEEDBACK), Duration.ofSeconds(10));
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.livedpo.events.FeedbackEvent;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.Topics;
+import io.livedpo.feedback.ManagementEndpoints;
 import io.livedpo.feedback.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -47,9 +48,9 @@ class BrokerDownTest {
 
     @Test
     void brokerDownMeans503AndNotReadyAndNothingRecordedLater() throws Exception {
-        given().get("/q/health/ready").then().statusCode(503)
+        ManagementEndpoints.given().get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'kafka' }.data.broker", equalTo("unreachable"));
-        given().get("/q/health/live").then().statusCode(200);
+        ManagementEndpoints.given().get("/q/health/live").then().statusCode(200);
 
         String refused = "refused-" + UUID.randomUUID();
         // The answer itself is the behaviour: the send gives up after the send timeout instead of hanging. How fast is
@@ -65,7 +66,7 @@ class BrokerDownTest {
         // Kafka Streams starts only once its input topics exist: ready proves the app created them on the new broker.
         Awaitility.await("ready once the broker is up").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .untilAsserted(() -> ManagementEndpoints.given().get("/q/health/ready").then().statusCode(200)
                         .body("checks.name", hasItem("kafka")));
 
         String accepted = "accepted-" + UUID.randomUUID();

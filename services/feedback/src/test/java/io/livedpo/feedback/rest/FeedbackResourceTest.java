@@ -12,6 +12,7 @@ import io.livedpo.events.FeedbackEvent;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.Rating;
 import io.livedpo.events.Topics;
+import io.livedpo.feedback.ManagementEndpoints;
 import io.livedpo.feedback.TopicReader;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -178,13 +179,14 @@ class FeedbackResourceTest {
     @Test
     void statsHealthMetricsAndCorsAreServed() {
         given().get("/v1/feedback/stats").then().statusCode(200).body("unmatched", notNullValue());
-        given().get("/q/health/live").then().statusCode(200);
+        ManagementEndpoints.given().get("/q/health/live").then().statusCode(200);
         // Ready once Kafka Streams has started, which the app does in the background after startup.
-        Awaitility.await("ready").atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready")
+        Awaitility.await("ready").atMost(Duration.ofSeconds(60)).untilAsserted(() -> ManagementEndpoints.given()
+                .get("/q/health/ready")
                 .then().statusCode(200)
                 .body("checks.find { it.name == 'kafka' }.data.streams", oneOf("RUNNING", "REBALANCING"))
                 .body("checks.find { it.name == 'kafka' }.data.broker", equalTo("reachable")));
-        given().get("/q/metrics").then().statusCode(200).body(containsString("livedpo_feedback_unmatched_total"));
+        ManagementEndpoints.given().get("/q/metrics").then().statusCode(200).body(containsString("livedpo_feedback_unmatched_total"));
         given().header("Origin", "http://localhost:8080").header("Access-Control-Request-Method", "POST")
                 .options("/v1/feedback").then()
                 .header("Access-Control-Allow-Origin", "http://localhost:8080");

@@ -127,6 +127,14 @@ public interface ServingConfig {
     }
 
     interface Control {
+        /** ModelControl's own port (grpc/ControlServer), apart from the public chat port: trainers only. */
+        @WithDefault("8180")
+        int port();
+
+        /** The address ModelControl binds to; the HTTP server's by default. */
+        @WithDefault("${quarkus.http.host:0.0.0.0}")
+        String host();
+
         /** Bearer token every ModelControl call must carry; without it, every call is refused. */
         Optional<String> token();
 

@@ -19,19 +19,16 @@ import io.livedpo.serving.service.PolicyRegistry;
 import io.livedpo.serving.service.UnknownPolicyException;
 import io.livedpo.transfer.ArchiveHeader;
 import io.livedpo.transfer.PushReceiver;
-import io.quarkus.grpc.GrpcService;
-import io.quarkus.grpc.RegisterInterceptor;
-import io.smallrye.common.annotation.Blocking;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
  * The control plane, called by the trainer: receive a checkpoint (header, then ≤ 1 MiB chunks), verify and canary it,
- * swap it in; activate a loaded version, roll back, report status.
+ * swap it in; activate a loaded version, roll back, report status. Built and served on its own port by
+ * {@link ControlServer} (not a bean: Quarkus would serve every gRPC service bean on its own server), on grpc-java's
+ * executor, so the blocking calls below never hold an event loop.
  */
-@GrpcService
-@RegisterInterceptor(ControlTokenInterceptor.class)
 public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBase {
 
     private static final Logger LOG = Logger.getLogger(ModelControlGrpcService.class);
@@ -66,7 +63,6 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
     }
 
     @Override
-    @Blocking
     public void activate(ActivateRequest request, StreamObserver<ModelStatus> response) {
         answer(response, request.getPolicy(), () -> {
             if (!registry.hasStandby(request.getPolicy(), request.getVersion())) {
@@ -79,7 +75,6 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
     }
 
     @Override
-    @Blocking
     public void rollback(RollbackRequest request, StreamObserver<ModelStatus> response) {
         answer(response, request.getPolicy(), () -> {
             if (registry.previous(request.getPolicy()).isEmpty()) {
@@ -94,7 +89,6 @@ public class ModelControlGrpcService extends ModelControlGrpc.ModelControlImplBa
     }
 
     @Override
-    @Blocking
     public void status(StatusRequest request, StreamObserver<StatusResponse> response) {
         StatusResponse.Builder out = StatusResponse.newBuilder();
         for (String policy : registry.policies()) {

@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,7 +21,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,14 +34,13 @@ public class CanaryDecisionFollower {
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final LiveCanary liveCanary;
-    private final String bootstrapServers;
+    private final KafkaClientProperties kafka;
     private volatile boolean running;
     private Thread thread;
 
-    public CanaryDecisionFollower(LiveCanary liveCanary,
-                                  @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public CanaryDecisionFollower(LiveCanary liveCanary, KafkaClientProperties kafka) {
         this.liveCanary = liveCanary;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes @Priority(5000) StartupEvent event) {
@@ -57,12 +56,11 @@ public class CanaryDecisionFollower {
     }
 
     private void run() {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> props = kafka.with(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // The contract's set-up creates it compacted; a broker's auto-creation would not.
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-serving-canary-decisions");
+                ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-serving-canary-decisions"));
         try (KafkaConsumer<String, CanaryDecision> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new JsonDeserializer<>(CanaryDecision.class))) {
             while (running && !assign(consumer)) {

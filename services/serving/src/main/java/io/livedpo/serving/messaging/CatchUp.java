@@ -6,6 +6,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.livedpo.events.CheckpointAnnouncement;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.Topics;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.proto.CheckpointStoreGrpc;
 import io.livedpo.proto.FetchRequest;
 import io.livedpo.serving.config.ServingConfig;
@@ -36,7 +37,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,19 +56,19 @@ public class CatchUp {
     private final PolicyRegistry registry;
     private final CheckpointInstaller installer;
     private final LiveCanary liveCanary;
-    private final String bootstrapServers;
+    private final KafkaClientProperties kafka;
     private final Map<String, CheckpointAnnouncement> newest = new HashMap<>();
     private volatile boolean running;
     private Thread thread;
 
     public CatchUp(ServingConfig config, PolicyRegistry registry, CheckpointInstaller installer, LiveCanary liveCanary,
-                                @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                   KafkaClientProperties kafka) {
         this.liveCanary = liveCanary;
         this.config = config.catchUp();
         this.token = config.control().token();
         this.registry = registry;
         this.installer = installer;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     /** After the registry has loaded the base model (a later priority runs later). */
@@ -89,10 +89,9 @@ public class CatchUp {
     }
 
     private void run() {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> props = kafka.with(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-serving-announcements");
+                ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-serving-announcements"));
         ManagedChannel channel = ManagedChannelBuilder.forTarget(config.checkpointStore().orElseThrow()).usePlaintext()
                 .build();
         try (KafkaConsumer<String, CheckpointAnnouncement> consumer = new KafkaConsumer<>(props,

@@ -4,6 +4,7 @@ import io.livedpo.serving.support.Daemons;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Topics;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.serving.config.ServingConfig;
 import io.livedpo.serving.service.ResponseSink;
 import io.micrometer.core.instrument.Counter;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,7 +36,7 @@ public class ResponsePublisher implements ResponseSink {
 
     private final LinkedBlockingQueue<Pending> buffer;
     private final Counter dropped;
-    private final String bootstrapServers;
+    private final KafkaClientProperties kafka;
     private final Duration maxBlock;
     private final int maxAttempts;
     private volatile boolean running;
@@ -48,8 +48,8 @@ public class ResponsePublisher implements ResponseSink {
     }
 
     public ResponsePublisher(MeterRegistry meters, ServingConfig config,
-                             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+                             KafkaClientProperties kafka) {
+        this.kafka = kafka;
         this.maxBlock = config.events().maxBlock();
         this.maxAttempts = config.events().maxAttempts();
         this.buffer = new LinkedBlockingQueue<>(config.events().buffer());
@@ -58,14 +58,13 @@ public class ResponsePublisher implements ResponseSink {
     }
 
     void start(@Observes StartupEvent event) {
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        producer = new KafkaProducer<>(kafka.with(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, "livedpo-serving-responses",
                 // Only the sender thread ever blocks on Kafka, and not for long: a missing broker means retry later.
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlock.toMillis(),
-                ProducerConfig.LINGER_MS_CONFIG, 5),
+                ProducerConfig.LINGER_MS_CONFIG, 5)),
                 new StringSerializer(), new JsonSerializer<>());
         running = true;
         sender = Daemons.start("livedpo-response-events", this::drain);

@@ -22,7 +22,8 @@ public interface TrainerConfig {
      */
     Path storeDir();
 
-    /** auto: the GPU when DJL sees one; gpu/cpu insist (see {@code TrainingDevice}); the CUDA image is -Pcuda. */
+    /** auto: the GPU when DJL sees one, else the CPU; cpu: the CPU even beside a GPU; gpu: a GPU or a start-up
+     * error (see {@code TrainingDevice}); the CUDA image is -Pcuda. */
     @WithDefault("auto")
     Device device();
 
@@ -146,7 +147,8 @@ public interface TrainerConfig {
         /** A DNS name whose every address is a replica (a Kubernetes headless service), with {@link #dnsPort()}. */
         Optional<String> dnsName();
 
-        @WithDefault("8080")
+        /** Serving's ModelControl port ({@code livedpo.serving.control.port}), not its public one. */
+        @WithDefault("8180")
         int dnsPort();
 
         /** Sent as {@code authorization: Bearer <token>} on every ModelControl call. */

@@ -1,16 +1,16 @@
 package io.livedpo.trainer.device;
 
+import ai.djl.Device;
 import io.livedpo.trainer.config.TrainerConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 
 /**
- * Where training runs, decided once at start-up from {@code livedpo.trainer.device} and what DJL sees.
- *
- * <p>The policy library trains on DJL's default device, which is the first GPU whenever the loaded PyTorch natives
- * see one. So the choice can only be honoured, not steered: {@code gpu} without a visible GPU and {@code cpu} with
- * one are start-up errors that say how to fix the deployment, rather than a trainer quietly running elsewhere.
+ * Where training runs, decided once at start-up from {@code livedpo.trainer.device} and what DJL sees, and handed to
+ * the policy library when the base model loads ({@link #djlDevice()}). {@code cpu} trains on the CPU even where a GPU
+ * is visible; {@code gpu} without a visible GPU is a start-up error that says how to fix the deployment, rather than
+ * a trainer quietly running on the CPU.
  */
 public enum TrainingDevice {
     CPU, GPU;
@@ -29,15 +29,13 @@ public enum TrainingDevice {
                 }
                 yield GPU;
             }
-            case CPU -> {
-                if (visibleGpus > 0) {
-                    throw new IllegalStateException("livedpo.trainer.device=cpu, but DJL sees " + visibleGpus
-                            + " GPU(s) and trains on its default device, the first GPU. Hide them with "
-                            + "CUDA_VISIBLE_DEVICES= (empty), or set device=auto|gpu");
-                }
-                yield CPU;
-            }
+            case CPU -> CPU;
         };
+    }
+
+    /** The DJL device the base model, its adapters and every training tensor are placed on: the first GPU. */
+    public Device djlDevice() {
+        return this == GPU ? Device.gpu() : Device.cpu();
     }
 
     public String label() {

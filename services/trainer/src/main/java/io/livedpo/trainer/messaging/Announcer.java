@@ -3,6 +3,7 @@ package io.livedpo.trainer.messaging;
 import io.livedpo.events.CheckpointAnnouncement;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.Topics;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -18,12 +19,11 @@ public final class Announcer implements AutoCloseable {
 
     private final KafkaProducer<String, CheckpointAnnouncement> producer;
 
-    public Announcer(String bootstrapServers) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public Announcer(KafkaClientProperties kafka) {
+        this.producer = new KafkaProducer<>(kafka.with(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "livedpo-trainer-announcements"),
+                ProducerConfig.CLIENT_ID_CONFIG, "livedpo-trainer-announcements")),
                 new StringSerializer(), new JsonSerializer<>());
     }
 

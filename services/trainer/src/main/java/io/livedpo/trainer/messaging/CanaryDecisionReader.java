@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,15 +33,14 @@ public final class CanaryDecisionReader implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
-    public CanaryDecisionReader(String bootstrapServers, CanaryLedger ledger) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public CanaryDecisionReader(KafkaClientProperties kafka, CanaryLedger ledger) {
+        this.consumer = new KafkaConsumer<>(kafka.with(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // The contract's set-up creates it compacted; a broker's auto-creation would not.
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 // Bounds each metadata lookup, so a missing broker cannot hold start-up for the client's minute.
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
-                ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-trainer-canary-decisions"),
+                ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-trainer-canary-decisions")),
                 new StringDeserializer(), new JsonDeserializer<>(CanaryDecision.class));
         this.ledger = ledger;
     }

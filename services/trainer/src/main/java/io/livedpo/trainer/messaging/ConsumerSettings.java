@@ -1,5 +1,6 @@
 package io.livedpo.trainer.messaging;
 
+import io.livedpo.events.kafka.KafkaClientProperties;
 import java.time.Duration;
 
 /**
@@ -7,6 +8,6 @@ import java.time.Duration;
  *
  * @param commitEvery longest time consumed-but-untrained records (duplicates, dead letters) wait for their commit
  */
-public record ConsumerSettings(String bootstrapServers, String topic, String groupId, Duration pollTimeout,
+public record ConsumerSettings(KafkaClientProperties kafka, String topic, String groupId, Duration pollTimeout,
                                Duration commitEvery) {
 }

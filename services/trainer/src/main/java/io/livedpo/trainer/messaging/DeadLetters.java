@@ -2,6 +2,7 @@ package io.livedpo.trainer.messaging;
 
 import io.livedpo.events.DeadLetterHeaders;
 import io.livedpo.events.Topics;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -23,12 +24,11 @@ public final class DeadLetters implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
 
-    public DeadLetters(String bootstrapServers) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public DeadLetters(KafkaClientProperties kafka) {
+        this.producer = new KafkaProducer<>(kafka.with(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "livedpo-trainer-dlq"),
+                ProducerConfig.CLIENT_ID_CONFIG, "livedpo-trainer-dlq")),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 

@@ -63,14 +63,13 @@ public final class PairConsumer implements AutoCloseable {
     }
 
     public void start() {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+        consumer = new KafkaConsumer<>(settings.kafka().with(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // A checkpoint round (train the buffer, write, KL probe) must fit between polls.
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000),
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         running = true;
         thread.start();

@@ -1,5 +1,6 @@
 package io.livedpo.trainer.metrics;
 
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.events.metrics.BuildInfo;
 import io.livedpo.events.metrics.ConsumerLagMeter;
 import io.livedpo.events.metrics.PrometheusNaming;
@@ -22,16 +23,16 @@ public class TrainerOpsMetrics {
 
     private final MeterRegistry meters;
     private final TrainerConfig config;
-    private final String bootstrapServers;
+    private final KafkaClientProperties kafka;
     private final String version;
     private ConsumerLagMeter lag;
 
     public TrainerOpsMetrics(MeterRegistry meters, TrainerConfig config,
-                      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                      KafkaClientProperties kafka,
                       @ConfigProperty(name = "quarkus.application.version") String version) {
         this.meters = meters;
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.version = version;
     }
 
@@ -44,7 +45,7 @@ public class TrainerOpsMetrics {
 
     void start(@Observes StartupEvent event) {
         BuildInfo.register(meters, "trainer", version);
-        lag = ConsumerLagMeter.start(meters, bootstrapServers, config.groupId(), List.of(config.pairsTopic()),
+        lag = ConsumerLagMeter.start(meters, kafka, config.groupId(), List.of(config.pairsTopic()),
                 Duration.ofSeconds(10));
     }
 

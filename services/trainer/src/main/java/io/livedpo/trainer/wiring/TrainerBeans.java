@@ -1,7 +1,9 @@
 package io.livedpo.trainer.wiring;
 
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.trainer.config.TrainerConfig;
+import io.livedpo.trainer.device.DeviceSelector;
 import io.livedpo.trainer.grpc.PushTargets;
 import io.livedpo.trainer.grpc.ReplicaPusher;
 import io.livedpo.trainer.messaging.Announcer;
@@ -26,7 +28,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * The trainer's object graph as CDI producers: the classes themselves stay plain Java (tests build them by hand), the
@@ -38,8 +40,8 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
-    PolicyModel base(TrainerConfig config) throws IOException {
-        return PolicyModel.open(config.modelDir());
+    PolicyModel base(TrainerConfig config, DeviceSelector device) throws IOException {
+        return PolicyModel.open(config.modelDir(), device.device().djlDevice());
     }
 
     void close(@Disposes PolicyModel base) {
@@ -66,8 +68,14 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
-    Announcer announcer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        return new Announcer(bootstrapServers);
+    KafkaClientProperties kafka(Config config) {
+        return KafkaClientProperties.from(config);
+    }
+
+    @Produces
+    @Singleton
+    Announcer announcer(KafkaClientProperties kafka) {
+        return new Announcer(kafka);
     }
 
     void close(@Disposes Announcer announcer) {
@@ -93,9 +101,8 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
-    CanaryDecisionReader canaryDecisions(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                                         CanaryLedger ledger) {
-        return new CanaryDecisionReader(bootstrapServers, ledger);
+    CanaryDecisionReader canaryDecisions(KafkaClientProperties kafka, CanaryLedger ledger) {
+        return new CanaryDecisionReader(kafka, ledger);
     }
 
     void close(@Disposes CanaryDecisionReader reader) throws InterruptedException {
@@ -131,8 +138,8 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
-    DeadLetters deadLetters(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        return new DeadLetters(bootstrapServers);
+    DeadLetters deadLetters(KafkaClientProperties kafka) {
+        return new DeadLetters(kafka);
     }
 
     void close(@Disposes DeadLetters deadLetters) {
@@ -141,9 +148,9 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
-    PairConsumer consumer(TrainerConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                          TrainingSession session, DeadLetters deadLetters, TrainerMetrics metrics) {
-        return new PairConsumer(new ConsumerSettings(bootstrap, config.pairsTopic(), config.groupId(),
+    PairConsumer consumer(TrainerConfig config, KafkaClientProperties kafka, TrainingSession session,
+                          DeadLetters deadLetters, TrainerMetrics metrics) {
+        return new PairConsumer(new ConsumerSettings(kafka, config.pairsTopic(), config.groupId(),
                 Duration.ofMillis(100), config.checkpoint().every()), session, deadLetters, metrics);
     }
 }
