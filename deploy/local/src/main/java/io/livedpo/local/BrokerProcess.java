@@ -34,6 +34,12 @@ public final class BrokerProcess implements AutoCloseable {
      */
     public static BrokerProcess start(Path kafkaLib, Path dir, int port, int controllerPort)
             throws IOException, InterruptedException {
+        return start(kafkaLib, dir, port, controllerPort, START_TIMEOUT);
+    }
+
+    /** @param timeout how long the node may take to answer (a restart on a busy machine recovers its logs first) */
+    public static BrokerProcess start(Path kafkaLib, Path dir, int port, int controllerPort, Duration timeout)
+            throws IOException, InterruptedException {
         if (!Files.isDirectory(kafkaLib)) {
             throw new IllegalStateException("no Kafka jars at " + kafkaLib
                     + ": build them with ./mvnw -DskipTests package -pl deploy/local -am");
@@ -55,7 +61,7 @@ public final class BrokerProcess implements AutoCloseable {
         ChildJvm jvm = ChildJvm.start("kafka", jvmArgs, List.of("kafka.Kafka", config.toString()), data, log);
         BrokerProcess broker = new BrokerProcess(jvm, "127.0.0.1:" + port);
         try {
-            Poll.until("Kafka broker on port " + port, START_TIMEOUT, broker::answers, jvm::deathNotice);
+            Poll.until("Kafka broker on port " + port, timeout, broker::answers, jvm::deathNotice);
         } catch (RuntimeException e) {
             broker.close();
             throw e;

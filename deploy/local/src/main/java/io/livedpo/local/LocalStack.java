@@ -68,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
 
     private static BrokerProcess startBroker(StackSettings settings) throws IOException, InterruptedException {
         return BrokerProcess.start(settings.kafkaLib(), settings.dataDir(), settings.ports().kafka(),
-                settings.ports().controller());
+                settings.ports().controller(), settings.readyTimeout());
     }
 
     private static int replicas(StackSettings settings, Service s) {

@@ -27,7 +27,7 @@ class ChaosIT {
                 Fault.BROKER_RESTART);
         ChaosScenario scenario = new ChaosScenario(stack, 6, 4, 0.5, 8, Duration.ofMinutes(3),
                 new ChaosRunner.Settings(faults, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(3)),
-                Duration.ofMinutes(2));
+                Duration.ofMinutes(5));
 
         ChaosReport report = scenario.run(line -> System.out.println("chaos: " + line));
         System.out.print(report.table());
