@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Tokenize, score, generate, train (DPO), inspect and export GPT-2 and Llama-family models and LoRA adapters.",
         subcommands = {TokenizeCommand.class, ScoreCommand.class, GenerateCommand.class, TrainCommand.class,
                 InspectCommand.class, ExportCommand.class, BenchCommand.class, PretrainCommand.class,
-                PretrainDemoCommand.class, SimulateOfflineCommand.class, UpCommand.class, ModelsCommand.class})
+                PretrainDemoCommand.class, SimulateOfflineCommand.class, UpCommand.class, ChaosCommand.class,
+                ModelsCommand.class})
 public final class Livedpo {
 
     /** Exit code for bad input (missing file, malformed line, invalid option), as picocli uses for usage errors. */

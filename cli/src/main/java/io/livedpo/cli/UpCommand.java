@@ -239,7 +239,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** Deletes only a directory an earlier run made (it has kafka/server.properties), never an arbitrary one. */
-    private static void deleteDataDir(Path dir) throws IOException {
+    static void deleteDataDir(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -34,6 +34,12 @@ public final class BrokerProcess implements AutoCloseable {
      */
     public static BrokerProcess start(Path kafkaLib, Path dir, int port, int controllerPort)
             throws IOException, InterruptedException {
+        return start(kafkaLib, dir, port, controllerPort, START_TIMEOUT);
+    }
+
+    /** @param timeout how long the node may take to answer (a restart on a busy machine recovers its logs first) */
+    public static BrokerProcess start(Path kafkaLib, Path dir, int port, int controllerPort, Duration timeout)
+            throws IOException, InterruptedException {
         if (!Files.isDirectory(kafkaLib)) {
             throw new IllegalStateException("no Kafka jars at " + kafkaLib
                     + ": build them with ./mvnw -DskipTests package -pl deploy/local -am");
@@ -45,14 +51,17 @@ public final class BrokerProcess implements AutoCloseable {
         List<String> jvmArgs = List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", kafkaLib.toAbsolutePath() + "/*",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true");
         Path log = dir.resolve("logs").resolve("kafka.log");
-        // --ignore-formatted: a second run reuses the formatted log dir and its cluster id.
-        ChildJvm.runToCompletion("kafka-storage format", jvmArgs, List.of("kafka.tools.StorageTool", "format",
-                "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString(), "--standalone",
-                "--ignore-formatted"), data, log, 60);
+        // A formatted log dir (a second run, a broker restart) keeps its cluster id: formatting it again with a new
+        // random id fails ("Invalid cluster.id"), even with --ignore-formatted, so only a new dir is formatted.
+        if (!Files.isRegularFile(data.resolve("log").resolve("meta.properties"))) {
+            ChildJvm.runToCompletion("kafka-storage format", jvmArgs, List.of("kafka.tools.StorageTool", "format",
+                    "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString(), "--standalone",
+                    "--ignore-formatted"), data, log, 60);
+        }
         ChildJvm jvm = ChildJvm.start("kafka", jvmArgs, List.of("kafka.Kafka", config.toString()), data, log);
         BrokerProcess broker = new BrokerProcess(jvm, "127.0.0.1:" + port);
         try {
-            Poll.until("Kafka broker on port " + port, START_TIMEOUT, broker::answers, jvm::deathNotice);
+            Poll.until("Kafka broker on port " + port, timeout, broker::answers, jvm::deathNotice);
         } catch (RuntimeException e) {
             broker.close();
             throw e;

@@ -74,6 +74,15 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** {@code kill -9}: no shutdown hook, no flush, no commit; a fault to inject. Returns once the process is gone. */
+    void kill() {
+        try {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) {

@@ -17,8 +17,9 @@ import java.util.Map;
 public final class LocalStack implements AutoCloseable {
 
     private final StackSettings settings;
-    private final BrokerProcess broker;
+    private final Secrets secrets = Secrets.generate();
     private final List<ServiceProcess> services;
+    private BrokerProcess broker;
 
     private LocalStack(StackSettings settings, BrokerProcess broker, List<ServiceProcess> services) {
         this.settings = settings;
@@ -37,18 +38,25 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalStateException("no model at " + settings.modelDir() + " (expected config.json there)");
         }
         settings.ports().requireFree();
+        for (int i = 1; i < settings.servingReplicas(); i++) {
+            if (!Ports.isFree(settings.servingHost(i), settings.ports().serving())) {
+                throw new PortTakenException("port " + settings.ports().serving() + " is already in use on "
+                        + settings.servingHost(i) + " (serving replica " + (i + 1) + "): choose another with "
+                        + "--serving-port");
+            }
+        }
         Files.createDirectories(settings.dataDir());
-        BrokerProcess broker = BrokerProcess.start(settings.kafkaLib(), settings.dataDir(), settings.ports().kafka(),
-                settings.ports().controller());
+        BrokerProcess broker = startBroker(settings);
         LocalStack stack = new LocalStack(settings, broker, new ArrayList<>());
         try {
             TopicSetup.create(broker.bootstrapServers());
-            Secrets secrets = Secrets.generate();
             // In order: the trainer pushes to serving, and serving's feedback page points at feedback; each one
             // retries its peers, so the order only makes the first minute's logs quieter.
             for (Service s : List.of(Service.FEEDBACK, Service.SERVING, Service.TRAINER)) {
                 if (settings.services().contains(s)) {
-                    stack.startService(s, secrets);
+                    for (int replica = 0; replica < replicas(settings, s); replica++) {
+                        stack.startService(s, replica);
+                    }
                 }
             }
             return stack;
@@ -58,13 +66,29 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startService(Service s, Secrets secrets) throws IOException {
-        Path dir = settings.dataDir().resolve(s.displayName());
+    private static BrokerProcess startBroker(StackSettings settings) throws IOException, InterruptedException {
+        return BrokerProcess.start(settings.kafkaLib(), settings.dataDir(), settings.ports().kafka(),
+                settings.ports().controller(), settings.readyTimeout());
+    }
+
+    private static int replicas(StackSettings settings, Service s) {
+        return s == Service.SERVING ? settings.servingReplicas() : 1;
+    }
+
+    /** {@code serving}, {@code serving-2}, …: the instance's log file and data dir are named after it. */
+    private static String instanceName(Service s, int replica) {
+        return replica == 0 ? s.displayName() : s.displayName() + "-" + (replica + 1);
+    }
+
+    private void startService(Service s, int replica) throws IOException {
+        String name = instanceName(s, replica);
+        Path dir = settings.dataDir().resolve(name);
         Files.createDirectories(dir);
-        Map<String, String> config = new HashMap<>(config(s, secrets, dir));
+        Map<String, String> config = new HashMap<>(config(s, replica, dir));
         config.putAll(settings.overrides().getOrDefault(s, Map.of()));
-        ServiceProcess p = ServiceProcess.start(settings.home(), s, settings.ports().management(s), config, dir,
-                settings.dataDir().resolve("logs").resolve(s.displayName() + ".log"));
+        String host = s == Service.SERVING ? settings.servingHost(replica) : "127.0.0.1";
+        ServiceProcess p = ServiceProcess.start(settings.home(), s, name, host, settings.ports().management(s), config,
+                dir, settings.dataDir().resolve("logs").resolve(name + ".log"));
         services.add(p);
         p.awaitReady(settings.readyTimeout());
     }
@@ -77,11 +101,13 @@ public final class LocalStack implements AutoCloseable {
         };
     }
 
-    private Map<String, String> config(Service s, Secrets secrets, Path dir) {
+    private Map<String, String> config(Service s, int replica, Path dir) {
         Ports ports = settings.ports();
         Map<String, String> c = new HashMap<>();
         c.put("quarkus.http.port", String.valueOf(port(s)));
-        c.put("quarkus.http.host", "127.0.0.1");
+        // Replicas share every port number, each on its own loopback address; management and ModelControl bind
+        // to the HTTP host by default.
+        c.put("quarkus.http.host", s == Service.SERVING ? settings.servingHost(replica) : "127.0.0.1");
         c.put("quarkus.management.port", String.valueOf(ports.management(s)));
         c.put("kafka.bootstrap.servers", broker.bootstrapServers());
         String model = settings.modelDir().toString();
@@ -104,7 +130,11 @@ public final class LocalStack implements AutoCloseable {
             case TRAINER -> {
                 c.put("livedpo.trainer.model-dir", model);
                 c.put("livedpo.trainer.store-dir", dir.resolve("checkpoints").toString());
-                c.put("livedpo.trainer.publish.targets", "127.0.0.1:" + ports.servingControl());
+                List<String> targets = new ArrayList<>();
+                for (int i = 0; i < settings.servingReplicas(); i++) {
+                    targets.add(settings.servingHost(i) + ":" + ports.servingControl());
+                }
+                c.put("livedpo.trainer.publish.targets", String.join(",", targets));
                 c.put("livedpo.trainer.publish.token", secrets.controlToken());
                 c.put("livedpo.trainer.publish.signing-key", secrets.signingKey());
                 c.put("livedpo.trainer.publish.location-prefix", "grpc://127.0.0.1:" + ports.trainer());
@@ -121,11 +151,11 @@ public final class LocalStack implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
-    /** Service name → its log file, for messages that tell the user where to look. */
+    /** Instance name ({@code kafka}, {@code serving}, {@code serving-2}, …) → its log file, for messages. */
     public Map<String, Path> logs() {
         Map<String, Path> logs = new HashMap<>();
         logs.put("kafka", broker.log());
-        services.forEach(p -> logs.put(p.service().displayName(), p.log()));
+        services.forEach(p -> logs.put(p.name(), p.log()));
         return logs;
     }
 
@@ -138,6 +168,37 @@ public final class LocalStack implements AutoCloseable {
             p.close();
             return true;
         });
+    }
+
+    /**
+     * {@code kill -9} of one instance (replica {@code replica} of {@code service}, 0-based): no shutdown hook runs, so
+     * nothing is flushed, committed or deregistered. {@link #restart} starts it again.
+     */
+    public void kill(Service service, int replica) {
+        String name = instanceName(service, replica);
+        ServiceProcess p = services.stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(name + " is not running"));
+        p.kill();
+        services.remove(p);
+    }
+
+    /** Starts a killed or stopped instance again with the same settings, data dir and log, and awaits readiness. */
+    public void restart(Service service, int replica) throws IOException {
+        String name = instanceName(service, replica);
+        if (services.stream().anyMatch(x -> x.name().equals(name))) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        startService(service, replica);
+    }
+
+    /** Stops the broker (SIGTERM: a clean shutdown), leaving the services running without it. */
+    public void stopBroker() {
+        broker.close();
+    }
+
+    /** Starts the broker again on the same ports and log dir (its topics and offsets are kept). */
+    public void startBroker() throws IOException, InterruptedException {
+        broker = startBroker(settings);
     }
 
     @Override

@@ -67,9 +67,22 @@ public record Ports(int kafka, int controller, int serving, int feedback, int tr
     }
 
     public static boolean isFree(int port) {
+        return isFree(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Free on one loopback address ({@code 127.0.0.2}, say: a second serving replica's). */
+    public static boolean isFree(String host, int port) {
+        try {
+            return isFree(InetAddress.getByName(host), port);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isFree(InetAddress address, int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            s.bind(new InetSocketAddress(address, port));
             return true;
         } catch (IOException e) {
             return false;

@@ -17,34 +17,41 @@ final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Service service;
+    private final String name;
+    private final String host;
     private final int port;
     private final ChildJvm jvm;
 
-    private ServiceProcess(Service service, int port, ChildJvm jvm) {
+    private ServiceProcess(Service service, String name, String host, int port, ChildJvm jvm) {
         this.service = service;
+        this.name = name;
+        this.host = host;
         this.port = port;
         this.jvm = jvm;
     }
 
-    /** {@code port}: the service's management port, where readiness is asked. */
-    static ServiceProcess start(Path home, Service service, int port, Map<String, String> settings, Path workDir,
-                                Path log) throws IOException {
+    /**
+     * @param name the instance's name ({@code serving-2} for a second replica), used for its log
+     * @param port the instance's management port, where readiness is asked
+     */
+    static ServiceProcess start(Path home, Service service, String name, String host, int port,
+                                Map<String, String> settings, Path workDir, Path log) throws IOException {
         if (!service.built(home)) {
             throw new IllegalStateException(service.displayName() + " is not built: no " + service.jar(home)
                     + " (build it with ./mvnw -DskipTests package -pl " + service.modulePath() + " -am)");
         }
         List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1g", "-Dai.djl.offline=true"));
         settings.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
-        return new ServiceProcess(service, port, ChildJvm.start(service.displayName(), jvmArgs,
+        return new ServiceProcess(service, name, host, port, ChildJvm.start(name, jvmArgs,
                 List.of("-jar", service.jar(home).toString()), workDir, log));
     }
 
     void awaitReady(Duration timeout) {
-        Poll.until(service.displayName() + " ready at " + readyUri(), timeout, this::ready, jvm::deathNotice);
+        Poll.until(name + " ready at " + readyUri(), timeout, this::ready, jvm::deathNotice);
     }
 
     private URI readyUri() {
-        return URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+        return URI.create("http://" + host + ":" + port + "/q/health/ready");
     }
 
     private boolean ready() {
@@ -63,8 +70,17 @@ final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    String name() {
+        return name;
+    }
+
     Path log() {
         return jvm.log();
+    }
+
+    /** {@code kill -9} (see {@link ChildJvm#kill()}). */
+    void kill() {
+        jvm.kill();
     }
 
     @Override

@@ -2,7 +2,9 @@ package io.livedpo.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,9 +17,13 @@ import java.util.Set;
  * @param services  which services to start (all three for the loop; tests may start fewer)
  * @param overrides extra {@code -D} settings per service, applied last (a test's faster trainer schedule, say)
  * @param readyTimeout how long each service may take to become ready
+ * @param servingReplicas serving processes: replica {@code i} listens on {@link #servingHost(int)} at the one serving
+ *                        port (loopback addresses 127.0.0.1, 127.0.0.2, …, as Linux routes all of 127/8 to lo), and
+ *                        the trainer pushes to every one
  */
 public record StackSettings(Path home, Path dataDir, Path modelDir, Ports ports, Set<Service> services,
-                            Map<Service, Map<String, String>> overrides, Duration readyTimeout) {
+                            Map<Service, Map<String, String>> overrides, Duration readyTimeout,
+                            int servingReplicas) {
 
     public StackSettings {
         home = home.toAbsolutePath().normalize();
@@ -25,19 +31,40 @@ public record StackSettings(Path home, Path dataDir, Path modelDir, Ports ports,
         modelDir = modelDir.toAbsolutePath().normalize();
         services = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
         overrides = Map.copyOf(overrides);
+        if (servingReplicas < 1 || servingReplicas > 8) {
+            throw new IllegalArgumentException("serving replicas must be 1..8, got " + servingReplicas);
+        }
     }
 
     public static StackSettings of(Path home, Path dataDir, Path modelDir, Ports ports) {
         return new StackSettings(home, dataDir, modelDir, ports, EnumSet.allOf(Service.class), Map.of(),
-                Duration.ofMinutes(3));
+                Duration.ofMinutes(3), 1);
     }
 
     public StackSettings withServices(Set<Service> chosen) {
-        return new StackSettings(home, dataDir, modelDir, ports, chosen, overrides, readyTimeout);
+        return new StackSettings(home, dataDir, modelDir, ports, chosen, overrides, readyTimeout, servingReplicas);
     }
 
     public StackSettings withOverrides(Map<Service, Map<String, String>> extra) {
-        return new StackSettings(home, dataDir, modelDir, ports, services, extra, readyTimeout);
+        return new StackSettings(home, dataDir, modelDir, ports, services, extra, readyTimeout, servingReplicas);
+    }
+
+    public StackSettings withServingReplicas(int replicas) {
+        return new StackSettings(home, dataDir, modelDir, ports, services, overrides, readyTimeout, replicas);
+    }
+
+    /** The loopback address serving replica {@code replica} (0-based) listens on. */
+    public String servingHost(int replica) {
+        return "127.0.0." + (1 + replica);
+    }
+
+    /** Every serving replica's base URL, replica 0 first (the same as {@link #servingUrl()}). */
+    public List<String> servingUrls() {
+        List<String> urls = new ArrayList<>(List.of(servingUrl()));
+        for (int i = 1; i < servingReplicas; i++) {
+            urls.add("http://" + servingHost(i) + ":" + ports.serving());
+        }
+        return urls;
     }
 
     public Path kafkaLib() {

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -38,12 +39,20 @@ public final class UserTraffic implements AutoCloseable {
      * @param maxTokens     answer length cap sent to serving
      * @param workers       concurrent interactions at most
      */
-    public record Settings(String servingUrl, String feedbackUrl, int users, double ratePerSecond, double abShare,
-                           int maxTokens, int workers, long seed) {
+    public record Settings(List<String> servingUrls, String feedbackUrl, int users, double ratePerSecond,
+                           double abShare, int maxTokens, int workers, long seed) {
         public Settings {
-            if (users <= 0 || workers <= 0 || maxTokens <= 0 || !(ratePerSecond > 0) || !(abShare >= 0 && abShare <= 1)) {
+            servingUrls = List.copyOf(servingUrls);
+            if (servingUrls.isEmpty() || users <= 0 || workers <= 0 || maxTokens <= 0 || !(ratePerSecond > 0)
+                    || !(abShare >= 0 && abShare <= 1)) {
                 throw new IllegalArgumentException("invalid user traffic settings: " + this);
             }
+        }
+
+        /** One serving replica. */
+        public Settings(String servingUrl, String feedbackUrl, int users, double ratePerSecond, double abShare,
+                        int maxTokens, int workers, long seed) {
+            this(List.of(servingUrl), feedbackUrl, users, ratePerSecond, abShare, maxTokens, workers, seed);
         }
 
         public static Settings of(String servingUrl, String feedbackUrl, int users) {
@@ -59,6 +68,8 @@ public final class UserTraffic implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Thread> workers = new ArrayList<>();
     private final long intervalNanos;
+    /** Round-robin over the replicas, as a load balancer without health checks: a dead replica's share fails. */
+    private final AtomicLong nextReplica = new AtomicLong();
     private long nextSlot = System.nanoTime();
     private volatile boolean running = true;
 
@@ -93,8 +104,6 @@ public final class UserTraffic implements AutoCloseable {
             Prompt prompt = prompts.next();
             try {
                 interact(user, prompt, rng);
-            } catch (IOException e) {
-                ledger.chatFailed(); // a service restarting or overloaded: the next interaction tries again
             } catch (InterruptedException e) {
                 return;
             }
@@ -115,16 +124,23 @@ public final class UserTraffic implements AutoCloseable {
         }
     }
 
-    private void interact(SimulatedUser user, Prompt prompt, SplittableRandom rng)
-            throws IOException, InterruptedException {
+    private void interact(SimulatedUser user, Prompt prompt, SplittableRandom rng) throws InterruptedException {
         boolean ab = rng.nextDouble() < settings.abShare();
-        JsonNode chat = chat(user, prompt, ab ? 2 : 1);
+        String servingUrl = settings.servingUrls().get(
+                (int) (nextReplica.getAndIncrement() % settings.servingUrls().size()));
+        JsonNode chat;
+        try {
+            chat = chat(servingUrl, user, prompt, ab ? 2 : 1);
+        } catch (IOException e) {
+            chat = null; // a replica restarting or overloaded: the next interaction tries again
+        }
         if (chat == null) {
-            ledger.chatFailed();
+            ledger.chatFailed(servingUrl, Instant.now());
             return;
         }
         JsonNode choices = chat.path("choices");
         Instant now = Instant.now();
+        ledger.answered(now);
         for (JsonNode c : choices) {
             ledger.served(c.path("model_version").asLong(), now);
         }
@@ -136,7 +152,10 @@ public final class UserTraffic implements AutoCloseable {
                     .put("chosen_response_id", id(pick == Choice.A ? a : b))
                     .put("rejected_response_id", id(pick == Choice.A ? b : a))
                     .put("user_id", user.id());
-            if (postFeedback("/v1/feedback/pairwise", body)) {
+            String feedbackId = postFeedback("/v1/feedback/pairwise", body);
+            if (feedbackId != null) {
+                ledger.accepted(new VoteLedger.AcceptedVote(feedbackId,
+                        List.of(id(pick == Choice.A ? a : b), id(pick == Choice.A ? b : a)), Instant.now()));
                 ledger.choiceAccepted();
             }
             return;
@@ -145,26 +164,37 @@ public final class UserTraffic implements AutoCloseable {
         Vote vote = user.thumbs(prompt, text(answer), rng);
         ObjectNode body = JSON.createObjectNode().put("response_id", id(answer))
                 .put("rating", vote == Vote.UP ? "up" : "down").put("user_id", user.id());
-        if (postFeedback("/v1/feedback", body)) {
+        String feedbackId = postFeedback("/v1/feedback", body);
+        if (feedbackId != null) {
+            ledger.accepted(new VoteLedger.AcceptedVote(feedbackId, List.of(id(answer)), Instant.now()));
             ledger.thumbsAccepted(answer.path("model_version").asLong(), vote == Vote.UP);
         }
     }
 
-    private JsonNode chat(SimulatedUser user, Prompt prompt, int n) throws IOException, InterruptedException {
+    private JsonNode chat(String servingUrl, SimulatedUser user, Prompt prompt, int n)
+            throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode().put("model", "default").put("n", n)
                 .put("max_tokens", settings.maxTokens()).put("user", user.id());
         body.putArray("messages").addObject().put("role", "user").put("content", prompt.userText());
-        HttpResponse<String> r = post(settings.servingUrl() + "/v1/chat/completions", body);
+        HttpResponse<String> r = post(servingUrl + "/v1/chat/completions", body);
         return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
     }
 
-    private boolean postFeedback(String path, ObjectNode body) throws IOException, InterruptedException {
-        int status = post(settings.feedbackUrl() + path, body).statusCode();
-        if (status == 202) {
-            return true;
+    /**
+     * @return the {@code feedback_id} of an accepted (202) vote; null when refused or unreachable (feedback down or
+     *         restarting): not accepted, so not owed an accounting
+     */
+    private String postFeedback(String path, ObjectNode body) throws InterruptedException {
+        try {
+            HttpResponse<String> r = post(settings.feedbackUrl() + path, body);
+            if (r.statusCode() == 202) {
+                return JSON.readTree(r.body()).path("feedback_id").asText();
+            }
+        } catch (IOException e) {
+            // fall through: counted as refused
         }
         ledger.refused();
-        return false;
+        return null;
     }
 
     private HttpResponse<String> post(String url, ObjectNode body) throws IOException, InterruptedException {

@@ -1,14 +1,19 @@
 package io.livedpo.local;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the simulated users saw and did, by the model version that served each answer: the thumbs-up rate per version
- * is the learning curve, and the accepted-vote count is what the feedback service must account for.
+ * is the learning curve, and the accepted-vote count is what the feedback service must account for. For the fault
+ * runner it also keeps every accepted vote's {@code feedback_id} (the ledger the topics are reconciled against) and
+ * the time of every chat answer and chat failure.
  */
 public final class VoteLedger {
 
@@ -18,6 +23,23 @@ public final class VoteLedger {
     private final AtomicLong acceptedChoices = new AtomicLong();
     private final LongAdder refused = new LongAdder();
     private final LongAdder chatFailures = new LongAdder();
+    private final Queue<AcceptedVote> acceptedVotes = new ConcurrentLinkedQueue<>();
+    private final Queue<Instant> chatAnswers = new ConcurrentLinkedQueue<>();
+    private final Queue<ChatFailure> chatFailureLog = new ConcurrentLinkedQueue<>();
+
+    /**
+     * A vote feedback answered 202, with the {@code feedback_id} it returned and the responses it names (one for
+     * thumbs, chosen then rejected for an A/B choice).
+     */
+    public record AcceptedVote(String feedbackId, List<String> responseIds, Instant at) {
+        public AcceptedVote {
+            responseIds = List.copyOf(responseIds);
+        }
+    }
+
+    /** A chat request that got no answer (connection refused, reset, non-200), from the replica it was sent to. */
+    public record ChatFailure(String servingUrl, Instant at) {
+    }
 
     /** Thumbs votes on answers of one version. */
     public record Tally(long up, long down) {
@@ -31,8 +53,17 @@ public final class VoteLedger {
         }
     }
 
+    void answered(Instant at) {
+        chatAnswers.add(at);
+    }
+
     void served(long version, Instant at) {
         firstServed.putIfAbsent(version, at);
+    }
+
+    /** Any vote the feedback service accepted (202), by its id: the reconciliation's ledger. */
+    void accepted(AcceptedVote vote) {
+        acceptedVotes.add(vote);
     }
 
     /** A thumbs vote the feedback service accepted (202). */
@@ -51,8 +82,9 @@ public final class VoteLedger {
         refused.increment();
     }
 
-    void chatFailed() {
+    void chatFailed(String servingUrl, Instant at) {
         chatFailures.increment();
+        chatFailureLog.add(new ChatFailure(servingUrl, at));
     }
 
     public Tally tally(long version) {
@@ -78,5 +110,19 @@ public final class VoteLedger {
 
     public long chatFailures() {
         return chatFailures.sum();
+    }
+
+    /** Every accepted vote so far, in no particular order. */
+    public List<AcceptedVote> acceptedVotes() {
+        return List.copyOf(acceptedVotes);
+    }
+
+    /** When each chat request that was answered (200) came back. */
+    public List<Instant> chatAnswers() {
+        return List.copyOf(chatAnswers);
+    }
+
+    public List<ChatFailure> chatFailureLog() {
+        return List.copyOf(chatFailureLog);
     }
 }
