@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +34,11 @@ public final class CheckpointArchive {
 
     /** Packs the regular files under {@code dir} (empty directories are not kept; links are refused). */
     public static byte[] pack(Path dir) throws IOException {
+        return pack(dir, Set.of());
+    }
+
+    /** As {@link #pack(Path)}, leaving out the files whose relative names are in {@code leaveOut}. */
+    public static byte[] pack(Path dir, Set<String> leaveOut) throws IOException {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("cannot pack " + dir + ": not a directory");
         }
@@ -42,8 +48,9 @@ public final class CheckpointArchive {
                 if (Files.isSymbolicLink(path) || !(Files.isDirectory(path) || Files.isRegularFile(path))) {
                     throw new IOException("cannot pack " + path + ": only regular files and directories are packed");
                 }
-                if (Files.isRegularFile(path)) {
-                    names.add(dir.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/"));
+                String name = dir.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
+                if (Files.isRegularFile(path) && !leaveOut.contains(name)) {
+                    names.add(name);
                 }
             }
         }
