@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livedpo.common.Sha256;
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.policy.model.LlamaConfig;
@@ -12,13 +15,42 @@ import io.livedpo.policy.score.PromptCompletion;
 import io.livedpo.policy.score.ScoredCompletion;
 import io.livedpo.policy.score.Scorer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** pretrain-demo is deterministic for a seed: the committed demo model can be made again bit for bit. */
+/**
+ * pretrain-demo is deterministic for a seed, and its defaults are what made the committed demo model: the same corpus,
+ * the same tokenizer byte for byte, the same recipe. The committed weights themselves take the full 1,500 steps (about
+ * 10 minutes on two cores) to remake: {@code bin/livedpo pretrain-demo --out DIR --seed 1} and compare
+ * {@code model.safetensors} with the sha256 in models/demo/README.md ({@code DemoModelTest} pins the committed file to
+ * it).
+ */
 class PretrainDemoCommandTest {
+
+    private static final Path DEMO = Path.of("../models/demo");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theDefaultsRemakeTheCommittedTokenizerCorpusAndRecipe(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("demo");
+        CliRun r = CliRun.of("pretrain-demo", "--out", out.toString(), "--seed", "1", "--steps", "1");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(Sha256.hex(DEMO.resolve("tokenizer.json")), Sha256.hex(out.resolve("tokenizer.json")),
+                "the tokenizer trained on the default corpus is the committed one");
+        JsonNode committed = JSON.readTree(DEMO.resolve("training.json").toFile());
+        JsonNode made = JSON.readTree(out.resolve("training.json").toFile());
+        for (String field : List.of("documents", "corpus_tokens", "parameters", "vocab_size")) {
+            assertEquals(committed.get(field), made.get(field), field);
+        }
+        ObjectNode recipe = committed.get("recipe").deepCopy();
+        recipe.put("steps", 1);
+        recipe.put("warmup_steps", 1); // the warm-up is capped at the run's length
+        assertEquals(recipe, made.get("recipe"), "the recipe of the committed model, but for --steps");
+        assertEquals(Files.readString(DEMO.resolve("config.json")), Files.readString(out.resolve("config.json")));
+    }
 
     @Test
     void sameSeedSameModelOtherSeedOtherModel(@TempDir Path tmp) throws IOException {

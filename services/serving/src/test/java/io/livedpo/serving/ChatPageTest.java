@@ -217,6 +217,96 @@ class ChatPageTest {
         screenshot("livedpo-chatpage-ab.png");
     }
 
+    /**
+     * Markup in the user's text and in the model's reply is shown as text and never runs. The tiny model cannot be
+     * made to write markup on purpose, so the seam is the served text: a wrapper around the page's own fetch, installed
+     * before the page loads, passes every request to the real serving app and rewrites only the answer text of its
+     * chat responses (the JSON choice, or each streamed delta) into the payload; ids, versions and the model math are
+     * the real ones. Each payload would set {@code window.__xss} if it ran.
+     */
+    @Test
+    void markupInTheQuestionAndTheAnswerIsShownAsTextAndNeverRuns() {
+        String reply = "<img src=x onerror=\"window.__xss='img'\"><script>window.__xss='script'</script>"
+                + "<svg onload=\"window.__xss='svg'\"></svg>";
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", SERVED_TEXT_SEAM
+                .replace("PAYLOAD", JSON.valueToTree(reply).toString())));
+        browser.get(page.toString());
+        // Short, so prompt and answer fit the tiny model's 64-token context (about a token per character).
+        String question = "<img src=x onerror=__xss=1>";
+
+        ask(question); // streamed
+        WebElement streamed;
+        try {
+            streamed = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector(".answer[data-response-id] .model-version"))).findElement(By.xpath(".."));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no answer; the page shows: " + browser.findElement(By.tagName("main")).getText()
+                    + " / rewrites: " + browser.executeScript("return window.__servedTextRewrites"), e);
+        }
+        assertEquals(reply, streamed.findElement(By.className("answer-text")).getText());
+        assertEquals("You: " + question, browser.findElement(By.cssSelector(".user-bubble"))
+                .getDomProperty("textContent"));
+        assertEquals(List.of(), browser.findElements(By.cssSelector("#conversation img, #conversation script, "
+                + ".answer-text *, .user-bubble :not(.visually-hidden)")), "markup became elements");
+
+        // A new conversation (the payload reply would not fit the context as history), the whole-response path.
+        browser.findElement(By.id("new-conversation")).click();
+        browser.findElement(By.id("stream")).click();
+        String script = "<script>__xss=2</script>";
+        ask(script);
+        WebElement whole = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".answer[data-response-id] .model-version"))).findElement(By.xpath(".."));
+        assertEquals(reply, whole.findElement(By.className("answer-text")).getText());
+        assertEquals("You: " + script, browser.findElement(By.cssSelector(".user-bubble"))
+                .getDomProperty("textContent"));
+        assertEquals(List.of(), browser.findElements(By.cssSelector("#conversation img, #conversation script, "
+                + ".answer-text *, .user-bubble :not(.visually-hidden)")), "markup became elements");
+        assertEquals(2L, browser.executeScript("return window.__servedTextRewrites"), "the seam rewrote both answers");
+        assertEquals(null, browser.executeScript("return window.__xss"), "a payload ran");
+    }
+
+    /** Rewrites the answer text of the real chat responses; see the test above. PAYLOAD is a JSON string. */
+    private static final String SERVED_TEXT_SEAM = """
+            (() => {
+              const realFetch = window.fetch;
+              window.__servedTextRewrites = 0;
+              window.fetch = async (input, init) => {
+                const res = await realFetch(input, init);
+                if (!String(input).includes("v1/chat/completions") || !res.ok) {
+                  return res;
+                }
+                const body = await res.text();
+                let rewritten;
+                if ((res.headers.get("content-type") || "").includes("text/event-stream")) {
+                  let first = true;
+                  // Line by line in place, so the stream's own line endings and event breaks stay as served.
+                  rewritten = body.replace(/^data:(.*)$/gm, (line, data) => {
+                    const text = data.trim();
+                    if (text === "" || text === "[DONE]") {
+                      return line;
+                    }
+                    const chunk = JSON.parse(text);
+                    for (const c of chunk.choices || []) {
+                      if (c.delta && first) {
+                        c.delta.content = PAYLOAD;
+                        first = false;
+                      } else if (c.delta && "content" in c.delta) {
+                        c.delta.content = "";
+                      }
+                    }
+                    return "data: " + JSON.stringify(chunk) + (data.endsWith("\\r") ? "\\r" : "");
+                  });
+                } else {
+                  const json = JSON.parse(body);
+                  json.choices.forEach((c) => { c.message.content = PAYLOAD; });
+                  rewritten = JSON.stringify(json);
+                }
+                window.__servedTextRewrites++;
+                return new Response(rewritten, { status: res.status, headers: res.headers });
+              };
+            })();
+            """;
+
     private void ask(String question) {
         browser.findElement(By.id("message")).sendKeys(question);
         browser.findElement(By.cssSelector("button[aria-label='Send message']")).click();

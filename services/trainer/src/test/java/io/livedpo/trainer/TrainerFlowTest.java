@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -141,6 +142,12 @@ class TrainerFlowTest {
                 .at();
         Timer steps = meters.find("livedpo.trainer.step.duration").timer();
         double trainedPairs = meters.find("livedpo.trainer.pairs").tag("outcome", "trained").counter().count();
+        // Pushes, fetches and refused fetches above all handled the token and the HMAC key: none may be in a log.
+        assertTrue(ReplicaResource.LOGS.stream().anyMatch(r -> r.contains(POLICY)), "the capture saw the trainer");
+        for (String record : ReplicaResource.LOGS) {
+            assertFalse(record.contains(ReplicaResource.TOKEN), "the control token was logged: " + record);
+            assertFalse(record.contains(ReplicaResource.SIGNING_KEY), "the signing key was logged: " + record);
+        }
         System.out.printf("PERF steps=%d pairs=%.0f mean_step_s=%.4f pairs_per_s_of_step_time=%.1f "
                         + "pair_to_active_cold_s=%.3f pair_to_active_warm_s=%.3f%n",
                 steps.count(), trainedPairs, steps.mean(TimeUnit.SECONDS),

@@ -198,7 +198,7 @@ class TrainingLoopTest {
             float[] values = a.toFloatArray();
             values[0] = Float.NaN;
             a.set(values);
-            store.write(poisoned, CheckpointMetadata.draft("nan", 1, 0, base.fingerprint(), 0, Map.of(),
+            store.write(poisoned, null, CheckpointMetadata.draft("nan", 1, 0, base.fingerprint(), 0, Map.of(),
                     Instant.now(), Map.of()));
         }
         Pairs.send(broker.bootstrapServers(), topic, Pairs.pairs("nan", 0, 4));

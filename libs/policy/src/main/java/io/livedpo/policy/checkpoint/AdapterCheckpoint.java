@@ -9,6 +9,7 @@ import io.livedpo.policy.io.AtomicFiles;
 import io.livedpo.policy.io.Safetensors;
 import io.livedpo.common.Sha256;
 import io.livedpo.policy.lora.LoraConfig;
+import io.livedpo.policy.optim.AdamWState;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -21,8 +22,9 @@ import java.util.Optional;
 
 /**
  * A LoRA adapter checkpoint directory in PEFT layout, loadable by {@code PeftModel.from_pretrained}:
- * adapter_config.json, adapter_model.safetensors, plus LiveDPO's livedpo.json. Directories are written once and never
- * changed, so a version number names exactly one set of weights.
+ * adapter_config.json, adapter_model.safetensors, plus LiveDPO's livedpo.json and, from the trainer, the optimizer
+ * state in files of its own ({@link OptimizerCheckpoint}). Directories are written once and never changed, so a
+ * version number names exactly one set of weights.
  */
 public final class AdapterCheckpoint {
 
@@ -41,6 +43,16 @@ public final class AdapterCheckpoint {
      */
     public static CheckpointMetadata write(Path dir, LoraConfig config, Map<String, NDArray> peftTensors,
             CheckpointMetadata meta) throws IOException {
+        return write(dir, config, peftTensors, meta, null);
+    }
+
+    /**
+     * As {@link #write(Path, LoraConfig, Map, CheckpointMetadata)}, with the optimizer state that produced the weights
+     * (null: none) in the same atomic directory, so a trainer resumes exactly where it stopped; see
+     * {@link OptimizerCheckpoint}.
+     */
+    public static CheckpointMetadata write(Path dir, LoraConfig config, Map<String, NDArray> peftTensors,
+            CheckpointMetadata meta, AdamWState optimizer) throws IOException {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         peftTensors.forEach((name, array) -> shapes.put(name, array.getShape()));
         Optional<String> problem = AdapterLayout.problem(config, shapes);
@@ -58,6 +70,9 @@ public final class AdapterCheckpoint {
                 CheckpointJson.MAPPER.writeValue(temp.resolve(CONFIG_FILE).toFile(),
                         PeftAdapterConfig.toJson(config, meta.baseModel()));
                 CheckpointJson.MAPPER.writeValue(temp.resolve(METADATA_FILE).toFile(), complete);
+                if (optimizer != null) {
+                    OptimizerCheckpoint.write(temp, optimizer, complete.sha256());
+                }
                 return complete;
             });
         } catch (FileAlreadyExistsException e) {

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +27,11 @@ public final class CheckpointArchive {
 
     private static final int BLOCK = 512;
     private static final int NAME_LENGTH = 100;
+    /**
+     * A checkpoint is a handful of files: more entries than this is a flood of (possibly empty) files that the byte
+     * limit alone would not stop.
+     */
+    static final int MAX_ENTRIES = 64;
     private static final byte[] MAGIC = "ustar\0".getBytes(StandardCharsets.US_ASCII);
 
     private CheckpointArchive() {
@@ -33,6 +39,11 @@ public final class CheckpointArchive {
 
     /** Packs the regular files under {@code dir} (empty directories are not kept; links are refused). */
     public static byte[] pack(Path dir) throws IOException {
+        return pack(dir, Set.of());
+    }
+
+    /** As {@link #pack(Path)}, leaving out the files whose relative names are in {@code leaveOut}. */
+    public static byte[] pack(Path dir, Set<String> leaveOut) throws IOException {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("cannot pack " + dir + ": not a directory");
         }
@@ -42,8 +53,9 @@ public final class CheckpointArchive {
                 if (Files.isSymbolicLink(path) || !(Files.isDirectory(path) || Files.isRegularFile(path))) {
                     throw new IOException("cannot pack " + path + ": only regular files and directories are packed");
                 }
-                if (Files.isRegularFile(path)) {
-                    names.add(dir.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/"));
+                String name = dir.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
+                if (Files.isRegularFile(path) && !leaveOut.contains(name)) {
+                    names.add(name);
                 }
             }
         }
@@ -61,8 +73,8 @@ public final class CheckpointArchive {
 
     /**
      * Unpacks an archive into the new directory {@code targetDir}, atomically: on any error no target appears. Refuses
-     * entries that would land outside the target, links and special files, and more than {@code maxBytes} of file
-     * content in total.
+     * entries that would land outside the target, links and special files, more than {@link #MAX_ENTRIES} entries,
+     * and more than {@code maxBytes} of file content in total.
      */
     public static void unpack(InputStream in, Path targetDir, long maxBytes) throws IOException {
         AtomicFiles.writeDirectory(targetDir, temp -> {
@@ -74,12 +86,15 @@ public final class CheckpointArchive {
     private static void extract(InputStream in, Path root, long maxBytes) throws IOException {
         byte[] header = new byte[BLOCK];
         long total = 0;
-        while (true) {
+        for (int entries = 0; ; entries++) {
             if (in.readNBytes(header, 0, BLOCK) < BLOCK) {
                 throw new EOFException("archive ends without its end-of-archive marker");
             }
             if (isZero(header)) {
                 return;
+            }
+            if (entries == MAX_ENTRIES) {
+                throw new IOException("archive has more than " + MAX_ENTRIES + " entries");
             }
             checkHeader(header);
             String name = entryName(header);

@@ -3,10 +3,14 @@ package io.livedpo.policy.optim;
 import io.livedpo.policy.nd.NoGrad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Adam with decoupled weight decay (Loshchilov &amp; Hutter 2019), step for step as torch.optim.AdamW:
@@ -84,6 +88,53 @@ public final class AdamW {
                 NDArray denom = v.sqrt().divi(bias2Sqrt).addi(eps); // shape of p
                 p.subi(m.div(denom).muli(stepSize)); // shape of p
             }
+        }
+    }
+
+    /**
+     * The state as of now, named: {@code names.get(i)} names {@code parameters().get(i)}. The moments are shared with
+     * this optimizer (no copy), so write them out before the next step.
+     */
+    public AdamWState state(List<String> names) {
+        requireNames(names);
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        Map<String, NDArray> v = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            m.put(names.get(i), firstMoments.get(i));
+            v.put(names.get(i), secondMoments.get(i));
+        }
+        return new AdamWState(steps, m, v);
+    }
+
+    /**
+     * Continues from a saved state: copies its moments into this optimizer's and takes its step count, so the next
+     * update is the one the saved optimizer would have made. Every parameter must have both moments, of its shape.
+     */
+    public void restore(AdamWState state, List<String> names) {
+        requireNames(names);
+        if (!state.firstMoments().keySet().equals(Set.copyOf(names))) {
+            throw new IllegalArgumentException("AdamW state is for parameters " + state.firstMoments().keySet()
+                    + ", not " + names);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            NDArray m = state.firstMoments().get(names.get(i));
+            NDArray v = state.secondMoments().get(names.get(i));
+            Shape shape = parameters.get(i).getShape();
+            if (!m.getShape().equals(shape) || !v.getShape().equals(shape)) {
+                throw new IllegalArgumentException("AdamW state of " + names.get(i) + " has shapes " + m.getShape()
+                        + " / " + v.getShape() + " but the parameter has " + shape);
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            firstMoments.get(i).set(state.firstMoments().get(names.get(i)).toFloatArray());
+            secondMoments.get(i).set(state.secondMoments().get(names.get(i)).toFloatArray());
+        }
+        steps = state.steps();
+    }
+
+    private void requireNames(List<String> names) {
+        if (names.size() != parameters.size() || Set.copyOf(names).size() != names.size()) {
+            throw new IllegalArgumentException("AdamW needs " + parameters.size() + " distinct names, got " + names);
         }
     }
 

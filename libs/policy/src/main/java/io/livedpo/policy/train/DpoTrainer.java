@@ -13,6 +13,7 @@ import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.policy.optim.AdamW;
+import io.livedpo.policy.optim.AdamWState;
 import io.livedpo.policy.optim.GradientClipping;
 import io.livedpo.policy.optim.LrSchedule;
 import io.livedpo.policy.optim.NonFinite;
@@ -105,6 +106,30 @@ public final class DpoTrainer {
     private StepResult skip(String reason, DpoResult result, List<String> pairIds) {
         skipped++;
         return new StepResult(optimizer.steps(), false, reason, result.metrics().asMap(), pairIds);
+    }
+
+    /**
+     * The optimizer's state by PEFT tensor name, shared with the optimizer: write it out (with the adapter) before the
+     * next step. A DPO step draws no random numbers (no dropout), so this plus the adapter decides every next update.
+     */
+    public AdamWState optimizerState() {
+        return optimizer.state(parameterNames());
+    }
+
+    /** Continues the optimizer (moments, step and so the warm-up position) from a state saved with the adapter. */
+    public void restoreOptimizer(AdamWState state) {
+        optimizer.restore(state, parameterNames());
+    }
+
+    /** PEFT names in the optimizer's parameter order, matched by identity so no ordering is assumed. */
+    private List<String> parameterNames() {
+        List<String> names = new ArrayList<>();
+        Map<String, NDArray> named = adapter.peftTensors();
+        for (NDArray parameter : optimizer.parameters()) {
+            names.add(named.entrySet().stream().filter(e -> e.getValue() == parameter).map(Map.Entry::getKey)
+                    .findFirst().orElseThrow(() -> new IllegalStateException("an optimized tensor has no PEFT name")));
+        }
+        return names;
     }
 
     /** Optimizer updates applied so far. */

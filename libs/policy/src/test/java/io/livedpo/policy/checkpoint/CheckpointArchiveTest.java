@@ -122,4 +122,22 @@ class CheckpointArchiveTest {
         byte[] checksum = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(checksum, 0, archive, header + 148, checksum.length);
     }
+
+    @Test
+    void aFloodOfFilesIsRefusedEvenWhenTheyAreEmpty() throws IOException {
+        Path flood = Files.createDirectories(root.resolve("flood"));
+        for (int i = 0; i <= CheckpointArchive.MAX_ENTRIES; i++) {
+            Files.createFile(flood.resolve("f" + i));
+        }
+        byte[] archive = CheckpointArchive.pack(flood);
+        IOException e = assertThrows(IOException.class,
+                () -> CheckpointArchive.unpack(new ByteArrayInputStream(archive), received, 1 << 20));
+        assertTrue(e.getMessage().contains("entries"), e.getMessage());
+        assertFalse(Files.exists(received));
+        Files.delete(flood.resolve("f0"));
+        CheckpointArchive.unpack(new ByteArrayInputStream(CheckpointArchive.pack(flood)), received, 1 << 20);
+        try (Stream<Path> files = Files.list(received)) {
+            assertEquals(CheckpointArchive.MAX_ENTRIES, files.count());
+        }
+    }
 }

@@ -9,18 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livedpo.policy.Fixtures;
 import io.livedpo.policy.model.Gpt2Model;
 import io.livedpo.policy.tokenizer.TextTokenizer;
 import io.livedpo.policy.tokenizer.TokenDecoder;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GeneratorTest {
 
@@ -28,6 +34,9 @@ class GeneratorTest {
     private static Gpt2Model model;
     private static TextTokenizer tokenizer;
     private static Generator generator;
+
+    @TempDir
+    Path temp;
 
     @BeforeAll
     static void load() throws IOException {
@@ -79,7 +88,7 @@ class GeneratorTest {
     }
 
     @Test
-    void stopsAtEosAndAtStopStrings() {
+    void stopsAtEosAndAtStopStrings() throws IOException {
         long[] prompt = tokenizer.encode("Hello");
         // Top-k 1 with the stop string set to the first generated text's prefix: stops there, text cut before it.
         Generation free = generator.generate(List.of(prompt), List.of(SamplingParams.greedy(12)), null).get(0);
@@ -90,6 +99,43 @@ class GeneratorTest {
         assertEquals(Generation.STOP, stopped.finishReason());
         assertEquals(free.text().substring(0, free.text().indexOf(stop)), stopped.text());
         assertTrue(stopped.ids().length <= free.ids().length);
+
+        // EOS: the same weights with config.json naming a token the free run writes as EOS stop right before it.
+        int k = firstRepeatFree(free.ids());
+        assertTrue(k < free.ids().length, "the free run repeats a single token: " + Arrays.toString(free.ids()));
+        long eos = free.ids()[k];
+        try (NDManager m = NDManager.newBaseManager()) {
+            Gpt2Model withEos = Gpt2Model.load(withEosToken(eos), m);
+            Generation ended = new Generator(withEos, tokenizer).generate(List.of(prompt),
+                    List.of(SamplingParams.greedy(12)), null).get(0);
+            assertEquals(Generation.STOP, ended.finishReason());
+            assertArrayEquals(Arrays.copyOf(free.ids(), k), ended.ids(), "stops before EOS, which is not returned");
+        }
+    }
+
+    /** The first index from 1 whose token did not occur before it (so EOS there cannot stop the run earlier). */
+    private static int firstRepeatFree(long[] ids) {
+        for (int k = 1; k < ids.length; k++) {
+            long id = ids[k];
+            if (Arrays.stream(ids, 0, k).noneMatch(x -> x == id)) {
+                return k;
+            }
+        }
+        return ids.length;
+    }
+
+    /** The tiny fixture with another eos_token_id: same weights, same math. */
+    private Path withEosToken(long eos) throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("eos-" + eos));
+        try (var files = Files.list(Fixtures.TINY)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName().toString()));
+            }
+        }
+        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+        config.put("eos_token_id", eos);
+        new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), config);
+        return dir;
     }
 
     @Test

@@ -22,7 +22,9 @@ class SharedKafkaBrokerTest {
     @Test
     void secondClassGetsTheSameBroker(KafkaBroker broker) {
         assertSame(fromBeforeAll, broker);
-        assertSame(SharedBrokerProbe.firstSeen(broker), broker);
+        // Compared with the JVM-wide singleton rather than with what another class saw first, so it can fail in
+        // whichever class runs first: a broker started per class is not the shared one.
+        assertSame(KafkaBrokers.shared(), broker);
     }
 
     @Test

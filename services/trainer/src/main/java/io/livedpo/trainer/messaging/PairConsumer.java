@@ -137,7 +137,9 @@ public final class PairConsumer implements AutoCloseable {
         String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
         try {
             PreferencePair pair = pairs.deserialize(r.topic(), r.value());
-            if (pair.schema() > PreferencePair.SCHEMA) {
+            if (pair == null) { // a tombstone: the deserializer passes null through, and the loop must not die on it
+                deadLetter(r, tp, key, "malformed", "a record without a value");
+            } else if (pair.schema() > PreferencePair.SCHEMA) {
                 deadLetter(r, tp, key, "schema", "schema " + pair.schema() + " is newer than "
                         + PreferencePair.SCHEMA);
             } else if (!pair.policy().equals(key)) {
@@ -167,7 +169,8 @@ public final class PairConsumer implements AutoCloseable {
     private void deadLetter(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, String key, String reason,
                             String detail) {
         deadLetters.send(r, reason, detail);
-        metrics.pairs(key == null ? "" : key, "dead_lettered", 1);
+        // A hostile key must not become a metric label (one series per junk key): those count under "".
+        metrics.pairs(CheckpointStore.validPolicy(key) ? key : "", "dead_lettered", 1);
         markProcessed(tp, r.offset());
     }
 

@@ -1,15 +1,19 @@
 package io.livedpo.trainer.service;
 
+import ai.djl.ndarray.NDManager;
 import io.livedpo.policy.checkpoint.AdapterCheckpoint;
 import io.livedpo.policy.checkpoint.CheckpointArchive;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
+import io.livedpo.policy.checkpoint.OptimizerCheckpoint;
 import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.optim.AdamWState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,11 +85,20 @@ public final class CheckpointStore {
         return AdapterCheckpoint.readMetadata(dir(policy, version));
     }
 
-    /** Writes the adapter as {@code draft.version()}; returns the metadata as written (with the weights' hash). */
-    public CheckpointMetadata write(LoraAdapter adapter, CheckpointMetadata draft) throws IOException {
+    /**
+     * Writes the adapter and the optimizer state that produced it as {@code draft.version()}; returns the metadata as
+     * written (with the weights' hash).
+     */
+    public CheckpointMetadata write(LoraAdapter adapter, AdamWState optimizer, CheckpointMetadata draft)
+            throws IOException {
         Path dir = dir(draft.policy(), draft.version());
         Files.createDirectories(dir.getParent());
-        return AdapterCheckpoint.write(dir, adapter.config(), adapter.peftTensors(), draft);
+        return AdapterCheckpoint.write(dir, adapter.config(), adapter.peftTensors(), draft, optimizer);
+    }
+
+    /** The optimizer state saved with a version, in {@code manager}; empty for a version saved without one. */
+    public Optional<AdamWState> optimizer(String policy, long version, NDManager manager) throws IOException {
+        return OptimizerCheckpoint.read(dir(policy, version), manager);
     }
 
     /** Deletes all but the newest {@code keep} versions of a policy. */
@@ -100,11 +113,14 @@ public final class CheckpointStore {
         }
     }
 
-    /** The version as one archive, the unit that is pushed, fetched and hashed. */
+    /**
+     * The version as one archive, the unit that is pushed, fetched and hashed: what serving needs, without the
+     * optimizer state (twice the adapter's size, and only a resuming trainer reads it).
+     */
     public PackedCheckpoint pack(String policy, long version) throws IOException {
         Path dir = dir(policy, version);
         CheckpointMetadata meta = AdapterCheckpoint.readMetadata(dir);
-        byte[] bytes = CheckpointArchive.pack(dir);
+        byte[] bytes = CheckpointArchive.pack(dir, OptimizerCheckpoint.TRAINING_ONLY_FILES);
         return new PackedCheckpoint(meta, bytes);
     }
 }

@@ -2,6 +2,7 @@ package io.livedpo.trainer.service;
 
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.optim.AdamWState;
 import io.livedpo.policy.train.DpoTrainer;
 import io.livedpo.policy.train.StepResult;
 import java.time.Duration;
@@ -66,6 +67,11 @@ final class PolicyState {
 
     LoraAdapter adapter() {
         return adapter;
+    }
+
+    /** The optimizer's state, shared with it: written with each checkpoint. */
+    AdamWState optimizerState() {
+        return trainer.optimizerState();
     }
 
     long version() {

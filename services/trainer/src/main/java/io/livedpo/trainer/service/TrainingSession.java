@@ -1,9 +1,11 @@
 package io.livedpo.trainer.service;
 
+import ai.djl.ndarray.NDManager;
 import io.livedpo.events.PreferencePair;
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.optim.AdamWState;
 import io.livedpo.policy.tokenizer.ChatMessage;
 import io.livedpo.policy.tokenizer.ChatFormat;
 import io.livedpo.policy.train.DpoTrainer;
@@ -17,6 +19,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
@@ -243,7 +246,7 @@ public final class TrainingSession implements AutoCloseable {
         Instant now = Instant.now();
         // Versions come from the store, not memory: a previous owner of the policy may have written newer ones.
         long version = Math.max(state.version(), store.newest(state.policy()).orElse(0)) + 1;
-        CheckpointMetadata written = store.write(state.adapter(), state.draft(version, base.fingerprint(), now));
+        CheckpointMetadata written = store.write(state.adapter(), state.optimizerState(), state.draft(version, base.fingerprint(), now));
         state.checkpointed(version, now);
         store.prune(state.policy(), settings.keep());
         metrics.checkpointed(state.policy(), now);
@@ -273,15 +276,36 @@ public final class TrainingSession implements AutoCloseable {
         }
         CheckpointMetadata meta = store.metadata(policy, newest.getAsLong());
         LoraAdapter adapter = base.loadAdapter(store.dir(policy, meta.version()));
-        // AdamW moments are not checkpointed: a resumed policy restarts its optimizer (and warm-up) from zero.
-        PolicyState state = new PolicyState(policy, adapter, new DpoTrainer(base.model(), adapter, settings.train()),
+        DpoTrainer trainer = new DpoTrainer(base.model(), adapter, settings.train());
+        resumeOptimizer(policy, meta.version(), trainer);
+        PolicyState state = new PolicyState(policy, adapter, trainer,
                 meta.version(), meta.pairsTrained(), meta.createdAt(),
                 CheckpointCoverage.fromAttributes(meta.attributes()), settings.dedupeWindow());
         for (long v : store.versions(policy)) {
             CheckpointCoverage.fromAttributes(store.metadata(policy, v).attributes()).pairIds()
                     .forEach(state::remember);
         }
-        LOG.infof("%s resumes from v%d (%d pairs trained)", policy, meta.version(), meta.pairsTrained());
+        LOG.infof("%s resumes from v%d (%d pairs trained, optimizer at step %d)", policy, meta.version(),
+                meta.pairsTrained(), trainer.steps());
         return state;
+    }
+
+    /**
+     * Continues AdamW (moments, step, warm-up position) from the state saved with the version, so a restart does not
+     * change training. A version without one, or whose state fails its checks, resumes with a fresh optimizer: the
+     * weights are verified already, and refusing to train the policy at all would be worse than a new warm-up.
+     */
+    private void resumeOptimizer(String policy, long version, DpoTrainer trainer) {
+        try (NDManager staging = base.manager().newSubManager()) {
+            Optional<AdamWState> saved = store.optimizer(policy, version, staging);
+            if (saved.isPresent()) {
+                trainer.restoreOptimizer(saved.get());
+            } else {
+                LOG.warnf("%s v%d has no optimizer state; AdamW and its warm-up restart from zero", policy, version);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warnf("%s v%d: optimizer state not usable (%s); AdamW and its warm-up restart from zero", policy,
+                    version, e.getMessage());
+        }
     }
 }
