@@ -49,13 +49,13 @@ class SecretsNeverLoggedTest extends LoopbackChannelTest {
         byte[] signature = new ArchiveSignature(Optional.of(key)).sign(archive.bytes());
         int n = archive.bytes().length;
 
-        assertEquals(Status.Code.UNAUTHENTICATED, failure(TestClients.push(TestClients.control(channel,
+        assertEquals(Status.Code.UNAUTHENTICATED, failure(TestClients.push(TestClients.control(controlChannel,
                 token + "x"), "other", 1, archive, archive.sha256(), signature, n, false)), "wrong token");
-        assertEquals(Status.Code.UNAUTHENTICATED, failure(TestClients.push(TestClients.control(channel, null),
+        assertEquals(Status.Code.UNAUTHENTICATED, failure(TestClients.push(TestClients.control(controlChannel, null),
                 "other", 1, archive, archive.sha256(), signature, n, false)), "no token");
-        assertEquals(Status.Code.FAILED_PRECONDITION, failure(TestClients.push(TestClients.control(channel, token),
+        assertEquals(Status.Code.FAILED_PRECONDITION, failure(TestClients.push(TestClients.control(controlChannel, token),
                 "other", 1, archive, archive.sha256(), new byte[32], n, false)), "bad signature");
-        PushCheckpointResponse ok = TestClients.push(TestClients.control(channel, token), "other", 1, archive,
+        PushCheckpointResponse ok = TestClients.push(TestClients.control(controlChannel, token), "other", 1, archive,
                 archive.sha256(), signature, n, false).get(60, TimeUnit.SECONDS);
         assertEquals(Outcome.ACTIVATED, ok.getOutcome());
 

@@ -93,7 +93,7 @@ class ServingHostileInputTest extends LoopbackChannelTest {
 
     @Test
     void modelControlCallsAnswerOkOrADocumentedCode() {
-        ModelControlGrpc.ModelControlBlockingStub control = ModelControlGrpc.newBlockingStub(channel)
+        ModelControlGrpc.ModelControlBlockingStub control = ModelControlGrpc.newBlockingStub(controlChannel)
                 .withInterceptors(io.livedpo.transfer.ControlToken.attach(java.util.Optional.of(TestClients.TOKEN)));
         Tries.check("ModelControl unary calls", 60, random -> {
             String policy = hostilePolicy(random);
@@ -112,7 +112,7 @@ class ServingHostileInputTest extends LoopbackChannelTest {
     @Test
     void hostilePushesAreRefusedWithADocumentedCode() throws Exception {
         String base = TestClients.baseFingerprint();
-        ModelControlGrpc.ModelControlStub control = TestClients.control(channel, TestClients.TOKEN);
+        ModelControlGrpc.ModelControlStub control = TestClients.control(controlChannel, TestClients.TOKEN);
         Tries.check("ModelControl.PushCheckpoint", 40, random -> {
             byte[] archive = new byte[random.nextInt(4) == 0 ? 0 : 512 * (1 + random.nextInt(6))];
             random.nextBytes(archive);

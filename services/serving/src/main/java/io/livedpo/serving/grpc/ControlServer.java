@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
  * ModelControl on a port of its own ({@code livedpo.serving.control.port}), so a NetworkPolicy can open it to trainer
  * pods alone while the chat API stays public. Quarkus serves every {@code @GrpcService} on one server, hence this
  * plain grpc-java server, owned here: started when the app starts, stopped when it stops. Every call passes the
- * control-token interceptor first.
+ * control-token interceptor first; the status-description limit wraps it all (Quarkus's global interceptors do not
+ * reach this server).
  */
 @ApplicationScoped
 public class ControlServer {
@@ -33,20 +34,22 @@ public class ControlServer {
     private final ServingConfig.Control config;
     private final ModelControlGrpcService service;
     private final ControlTokenInterceptor token;
+    private final ServingStatusLimit statusLimit;
     private Server server;
 
     public ControlServer(ServingConfig config, CheckpointInstaller installer, PolicyRegistry registry,
-                         ModelVersionMetrics metrics, ControlTokenInterceptor token) {
+                         ModelVersionMetrics metrics, ControlTokenInterceptor token, ServingStatusLimit statusLimit) {
         this.config = config.control();
         this.service = new ModelControlGrpcService(installer, registry, metrics);
         this.token = token;
+        this.statusLimit = statusLimit;
     }
 
     void start(@Observes StartupEvent event) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         try {
             server = NettyServerBuilder.forAddress(address).maxInboundMessageSize(MAX_INBOUND_BYTES)
-                    .addService(ServerInterceptors.intercept(service, token)).build().start();
+                    .addService(ServerInterceptors.intercept(service, token, statusLimit)).build().start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve ModelControl on " + address, e);
         }
