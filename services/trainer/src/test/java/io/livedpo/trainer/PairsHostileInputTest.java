@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.livedpo.events.EventJson;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.MalformedEventException;
+import io.livedpo.events.kafka.KafkaClientProperties;
 import io.livedpo.events.PreferencePair;
 import io.livedpo.events.Topics;
 import io.livedpo.policy.PolicyModel;
@@ -122,10 +123,11 @@ class PairsHostileInputTest {
         TrainerMetrics metrics = new TrainerMetrics(meters);
         try (TrainingSession session = new TrainingSession(base, new CheckpointStore(storeDir), settings,
                 new KlGuard(base, new KlSettings(1e9, List.of("Hello!"), 4, true)), (c, kl) -> { }, metrics);
-             DeadLetters deadLetters = new DeadLetters(broker.bootstrapServers());
+             DeadLetters deadLetters = new DeadLetters(KafkaClientProperties.plaintext(broker.bootstrapServers()));
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                      broker.bootstrapServers()))) {
-            PairConsumer consumer = new PairConsumer(new ConsumerSettings(broker.bootstrapServers(), topic, group,
+            PairConsumer consumer = new PairConsumer(new ConsumerSettings(
+                    KafkaClientProperties.plaintext(broker.bootstrapServers()), topic, group,
                     Duration.ofMillis(100), Duration.ofMillis(500)), session, deadLetters, metrics);
             consumer.start();
             try {
