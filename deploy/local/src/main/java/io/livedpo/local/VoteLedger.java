@@ -2,6 +2,7 @@ package io.livedpo.local;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -62,6 +63,11 @@ public final class VoteLedger {
     /** When an answer of this version was first seen by a user, if one was. */
     public Instant firstServed(long version) {
         return firstServed.get(version);
+    }
+
+    /** Every version whose answer a user has seen. */
+    public Set<Long> servedVersions() {
+        return Set.copyOf(firstServed.keySet());
     }
 
     public long acceptedThumbs() {
