@@ -5,6 +5,7 @@ import io.livedpo.policy.train.LmStepResult;
 import io.livedpo.policy.train.PretrainDefaults;
 import io.livedpo.policy.train.PretrainRecipe;
 import io.livedpo.policy.train.PretrainArchitecture;
+import io.livedpo.policy.train.PretrainChat;
 import io.livedpo.policy.train.Pretraining;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -93,13 +94,16 @@ final class PretrainCommand implements Callable<Integer> {
     /** Trains tokenizer and model on {@code documents}, with progress on stderr; returns the JSON summary. */
     static Map<String, Object> pretrain(List<String> documents, PretrainRecipe recipe, Path out, Path metricsFile)
             throws IOException {
-        return pretrain(documents, recipe, PretrainArchitecture.GPT2, out, metricsFile);
+        return pretrain(documents, recipe, PretrainArchitecture.GPT2, null, out, metricsFile);
     }
 
-    /** As {@link #pretrain(List, PretrainRecipe, Path, Path)}, for a model of {@code architecture}. */
+    /**
+     * As {@link #pretrain(List, PretrainRecipe, Path, Path)}, for a model of {@code architecture} with {@code chat}'s
+     * template and special tokens (null: none).
+     */
     static Map<String, Object> pretrain(List<String> documents, PretrainRecipe recipe,
-                                        PretrainArchitecture architecture, Path out, Path metricsFile)
-            throws IOException {
+                                        PretrainArchitecture architecture, PretrainChat chat, Path out,
+                                        Path metricsFile) throws IOException {
         System.err.printf("pretrain: %d documents, %d characters; training a %d-token BPE, then %d steps of a"
                 + " %d-layer, %d-wide model%n", documents.size(), documents.stream().mapToLong(String::length).sum(),
                 recipe.vocabSize(), recipe.steps(), recipe.layers(), recipe.embedDim());
@@ -109,7 +113,7 @@ final class PretrainCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
              PrintWriter metrics = metricsFile == null ? null
                      : new PrintWriter(Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8))) {
-            r = Pretraining.run(documents, recipe, architecture, out, manager, step -> {
+            r = Pretraining.run(documents, recipe, architecture, chat, out, manager, step -> {
                 done[0]++;
                 if (metrics != null) {
                     Json.print(metrics, metricsRow(done[0], step));

@@ -1,6 +1,7 @@
 package io.livedpo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,10 +15,13 @@ import io.livedpo.policy.model.LlamaConfig;
 import io.livedpo.policy.score.PromptCompletion;
 import io.livedpo.policy.score.ScoredCompletion;
 import io.livedpo.policy.score.Scorer;
+import io.livedpo.policy.tokenizer.ChatMessage;
+import io.livedpo.policy.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,11 +73,29 @@ class PretrainDemoCommandTest {
         try (PolicyModel model = PolicyModel.open(out)) {
             LlamaConfig config = assertInstanceOf(LlamaConfig.class, model.model().config());
             assertEquals(2, config.kvHeads(), "grouped-query attention: 4 query heads share 2 key/value heads");
-            long[] prompt = model.tokenizer().encode("User: Hello!\nAssistant:");
-            ScoredCompletion s = new Scorer(model.model()).score(
-                    List.of(new PromptCompletion(prompt, model.tokenizer().encode(" Hi"))), null, 1).get(0);
+            TextTokenizer tokenizer = model.tokenizer();
+            long imStart = tokenizer.config().addedTokens().get("<|im_start|>");
+            long imEnd = tokenizer.config().addedTokens().get("<|im_end|>");
+            long endOfText = tokenizer.config().addedTokens().get("<|endoftext|>");
+            long v = config.vocabSize();
+            assertEquals(List.of(v - 3, v - 2, v - 1), List.of(endOfText, imStart, imEnd), "Qwen2's order, last");
+            assertEquals(imEnd, config.eosTokenId());
+            assertEquals(Set.of(imEnd, endOfText), tokenizer.stopIds(), "generation_config's list and end of turn");
+            assertFalse(tokenizer.config().addBos());
+
+            List<ChatMessage> ask = List.of(new ChatMessage("user", "Hello!"));
+            String prompt = tokenizer.chat().prompt(ask);
+            assertEquals("<|im_start|>user\nHello!<|im_end|>\n<|im_start|>assistant\n", prompt);
+            assertEquals("Hi<|im_end|>", tokenizer.chat().completion(ask, "Hi"));
+            long[] promptIds = tokenizer.encode(prompt);
+            assertEquals(imStart, promptIds[0]);
+            ScoredCompletion s = new Scorer(model.model()).score(List.of(new PromptCompletion(promptIds,
+                    tokenizer.encode(tokenizer.chat().completion(ask, "Hi")))), null, 1).get(0);
             assertTrue(Double.isFinite(s.logprob()) && s.logprob() < 0, "log-prob " + s.logprob());
+            assertEquals(imEnd, s.completionIds()[s.completionIds().length - 1]);
         }
+        JsonNode training = new ObjectMapper().readTree(out.resolve("training.json").toFile());
+        assertEquals("[\"<|im_start|>\",\"<|im_end|>\"]", training.get("special_tokens").toString());
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,6 +95,11 @@ public final class VoteLedger {
     /** When an answer of this version was first seen by a user, if one was. */
     public Instant firstServed(long version) {
         return firstServed.get(version);
+    }
+
+    /** Every version whose answer a user has seen. */
+    public Set<Long> servedVersions() {
+        return Set.copyOf(firstServed.keySet());
     }
 
     public long acceptedThumbs() {

@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
  */
 public final class BpeTrainer {
 
-    private static final Pattern EOS_SPLIT = Pattern.compile(Pattern.quote(BpeVocabulary.EOS));
 
     /** One distinct pre-token: its current symbols and how often it occurs in the corpus. */
     private static final class Word {
@@ -61,22 +60,33 @@ public final class BpeTrainer {
      * @param vocabSize at least 257: the 256 byte symbols and the end-of-text token
      */
     public static BpeVocabulary train(List<String> texts, int vocabSize) {
-        if (vocabSize < 257) {
-            throw new IllegalArgumentException("vocab size must be >= 257 (256 bytes + <|endoftext|>), got "
-                    + vocabSize);
-        }
-        BpeTrainer trainer = new BpeTrainer();
-        trainer.countWords(texts);
-        trainer.merge(vocabSize - 1);
-        List<String> vocab = new ArrayList<>(trainer.tokens);
-        vocab.add(BpeVocabulary.EOS);
-        return new BpeVocabulary(vocab, trainer.merges);
+        return train(texts, vocabSize, List.of());
     }
 
-    private void countWords(List<String> texts) {
+    /**
+     * As {@link #train(List, int)}, with added special tokens (a chat template's {@code <|im_start|>}) after
+     * {@code <|endoftext|>}: they count towards {@code vocabSize}, and the texts are cut at them as at
+     * {@code <|endoftext|>}, so no merge learns their spelling (the tokenizer matches them whole).
+     */
+    public static BpeVocabulary train(List<String> texts, int vocabSize, List<String> specials) {
+        if (vocabSize < 257 + specials.size()) {
+            throw new IllegalArgumentException("vocab size must be >= " + (257 + specials.size())
+                    + " (256 bytes + <|endoftext|> + " + specials.size() + " special tokens), got " + vocabSize);
+        }
+        BpeTrainer trainer = new BpeTrainer();
+        List<String> cuts = new ArrayList<>(specials);
+        cuts.add(BpeVocabulary.EOS);
+        trainer.countWords(texts, Pattern.compile(String.join("|", cuts.stream().map(Pattern::quote).toList())));
+        trainer.merge(vocabSize - 1 - specials.size());
+        List<String> vocab = new ArrayList<>(trainer.tokens);
+        vocab.add(BpeVocabulary.EOS);
+        return new BpeVocabulary(vocab, trainer.merges, specials);
+    }
+
+    private void countWords(List<String> texts, Pattern cuts) {
         Map<String, Long> counts = new HashMap<>();
         for (String text : texts) {
-            for (String document : EOS_SPLIT.split(text)) {
+            for (String document : cuts.split(text)) {
                 for (String preToken : ByteLevel.preTokenize(document)) {
                     counts.merge(preToken, 1L, Long::sum);
                 }

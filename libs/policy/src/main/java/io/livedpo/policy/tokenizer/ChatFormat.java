@@ -10,6 +10,17 @@ import java.util.List;
  */
 public interface ChatFormat {
 
+    /**
+     * A Jinja chat template as a model directory would bring it, before there is a directory (pre-training renders
+     * its corpus with the template it will ship).
+     *
+     * @param addedTokens the tokenizer's added tokens: the end-of-turn token is one of them
+     * @throws ChatTemplateException if the template does not render
+     */
+    static ChatFormat jinja(String source, String bosToken, String eosToken, Iterable<String> addedTokens) {
+        return new JinjaChatTemplate(source, bosToken, eosToken, addedTokens);
+    }
+
     /** The conversation followed by the generation prompt: what the model continues. */
     String prompt(List<ChatMessage> messages);
 

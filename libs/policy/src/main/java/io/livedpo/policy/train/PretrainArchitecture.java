@@ -15,8 +15,12 @@ public enum PretrainArchitecture {
      */
     LLAMA;
 
-    LmConfig config(PretrainRecipe recipe, int vocab) {
+    /** The shape for a tokenizer of {@code vocab} ids, with config.json's BOS and EOS ids. */
+    LmConfig config(PretrainRecipe recipe, int vocab, int bos, int eos) {
         if (this == GPT2) {
+            if (bos != vocab - 1 || eos != vocab - 1) {
+                throw new IllegalArgumentException("the GPT-2 shape has <|endoftext|> last as BOS and EOS");
+            }
             return recipe.modelConfig(vocab);
         }
         int c = recipe.embedDim();
@@ -24,6 +28,6 @@ public enum PretrainArchitecture {
         int swiGlu = ((8 * c / 3) + 31) / 32 * 32;
         return new LlamaConfig("llama", vocab, recipe.contextLength(), c, swiGlu, recipe.layers(), heads,
                 heads % 2 == 0 ? heads / 2 : heads, c / heads, 1e-5f, 10000.0, null, false, false, false, true,
-                vocab - 1, vocab - 1);
+                bos, eos);
     }
 }

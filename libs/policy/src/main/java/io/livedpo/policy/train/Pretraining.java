@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * A model from nothing but text: trains a byte-level BPE on the corpus, encodes every document (plus EOS) with it
- * through the real HF tokenizer, pre-trains a fresh GPT-2 on packed windows, and publishes a Hugging Face directory
- * (config.json, model.safetensors, tokenizer.json, tokenizer_config.json, training.json) atomically. The same corpus,
+ * through the real HF tokenizer, pre-trains a fresh model (GPT-2 or Llama) on packed windows, and publishes a Hugging
+ * Face directory (config.json, model.safetensors, tokenizer.json, tokenizer_config.json, training.json; a chat model
+ * also generation_config.json) atomically. The same corpus,
  * recipe and PyTorch thread count give the same files.
  */
 public final class Pretraining {
@@ -74,19 +75,38 @@ public final class Pretraining {
     /** As {@link #run(List, PretrainRecipe, Path, NDManager, StepListener)}, for a model of {@code architecture}. */
     public static Result run(List<String> corpus, PretrainRecipe recipe, PretrainArchitecture architecture, Path out,
                              NDManager manager, StepListener listener) throws IOException {
+        return run(corpus, recipe, architecture, null, out, manager, listener);
+    }
+
+    /**
+     * As {@link #run(List, PretrainRecipe, PretrainArchitecture, Path, NDManager, StepListener)}, for a chat model:
+     * the tokenizer gets {@code chat}'s special tokens (counted in the recipe's vocab size) and template, and the
+     * directory a generation_config.json; config.json's EOS is the end-of-turn token. The corpus should already be
+     * rendered with {@link PretrainChat#format()}.
+     *
+     * @param chat null for a model without a chat template
+     */
+    public static Result run(List<String> corpus, PretrainRecipe recipe, PretrainArchitecture architecture,
+                             PretrainChat chat, Path out, NDManager manager, StepListener listener)
+            throws IOException {
         List<String> documents = corpus.stream().filter(d -> !d.isBlank()).toList();
         if (documents.isEmpty()) {
             throw new IllegalArgumentException("the corpus has no text");
         }
         return AtomicFiles.writeDirectory(out, dir -> {
             long start = System.nanoTime();
-            BpeVocabulary vocab = BpeTrainer.train(documents, recipe.vocabSize());
+            BpeVocabulary vocab = BpeTrainer.train(documents, recipe.vocabSize(),
+                    chat == null ? List.of() : chat.specials());
             vocab.writeFiles(dir, recipe.contextLength());
+            if (chat != null) {
+                chat.writeFiles(dir, vocab);
+            }
             List<long[]> encoded = encode(dir, documents, vocab.eosId());
             long corpusTokens = encoded.stream().mapToLong(d -> d.length).sum();
             double tokenizerSeconds = (System.nanoTime() - start) / 1e9;
 
-            LmConfig config = architecture.config(recipe, vocab.size());
+            LmConfig config = architecture.config(recipe, vocab.size(), vocab.eosId(),
+                    chat == null ? vocab.eosId() : vocab.specialId(chat.endOfTurn()));
             try (CausalLm model = CausalLm.random(config, recipe.seed(), manager)) {
                 CausalLmTrainer trainer = new CausalLmTrainer(model, recipe.trainerConfig());
                 TokenStream stream = new TokenStream(encoded, recipe.contextLength(), recipe.seed());
@@ -110,7 +130,7 @@ public final class Pretraining {
                 Result result = new Result(out, config, documents.size(), corpusTokens, trainer.steps(),
                         trainer.skippedBatches(), finalLoss, tokensTrained, tokenizerSeconds, trainSeconds);
                 model.writeFiles(dir, model.weights());
-                writeTrainingJson(dir, recipe, architecture, result);
+                writeTrainingJson(dir, recipe, architecture, chat, result);
                 return result;
             }
         });
@@ -131,9 +151,12 @@ public final class Pretraining {
 
     /** The recipe and outcome; no timings, so a deterministic run writes identical files. */
     private static void writeTrainingJson(Path dir, PretrainRecipe recipe, PretrainArchitecture architecture,
-                                          Result r) throws IOException {
+                                          PretrainChat chat, Result r) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("architecture", architecture.name().toLowerCase(java.util.Locale.ROOT));
+        if (chat != null) {
+            m.put("special_tokens", chat.specials());
+        }
         m.put("recipe", recipe.asMap());
         m.put("vocab_size", r.config().vocabSize());
         m.put("parameters", r.config().parameterCount());

@@ -140,6 +140,30 @@ class BpeTrainerTest {
     }
 
     @Test
+    void specialTokensFollowEndOfTextAreNeverLearntAndAreMatchedWhole(@TempDir Path dir) throws IOException {
+        List<String> specials = List.of("<|im_start|>", "<|im_end|>");
+        List<String> chat = corpus.stream().map(t -> "<|im_start|>user\n" + t + "<|im_end|>\n").toList();
+        BpeVocabulary withSpecials = BpeTrainer.train(chat, VOCAB, specials);
+        assertEquals(VOCAB, withSpecials.size(), "the specials count towards the vocabulary size");
+        assertEquals(VOCAB - 3, withSpecials.eosId());
+        assertEquals(VOCAB - 2, withSpecials.specialId("<|im_start|>"));
+        assertEquals(VOCAB - 1, withSpecials.specialId("<|im_end|>"));
+        for (String merged : withSpecials.tokens().subList(256, withSpecials.eosId())) {
+            assertTrue(!decodeSymbols(merged).contains("|"), "a merge learnt a special's spelling: " + merged);
+        }
+        withSpecials.writeFiles(dir, 64);
+        try (TextTokenizer tokenizer = TextTokenizer.load(dir)) {
+            String text = "<|im_start|>user\nthe cat<|im_end|>\n";
+            long[] ids = tokenizer.encode(text);
+            assertEquals(VOCAB - 2, ids[0]);
+            assertEquals(VOCAB - 1, ids[ids.length - 2]);
+            assertEquals(text, tokenizer.decode(ids));
+            assertEquals(Long.valueOf(VOCAB - 1), tokenizer.config().addedTokens().get("<|im_end|>"));
+        }
+        assertThrows(IllegalArgumentException.class, () -> BpeTrainer.train(chat, 258, specials));
+    }
+
+    @Test
     void rejectsAVocabularySmallerThanTheBytes() {
         assertThrows(IllegalArgumentException.class, () -> BpeTrainer.train(corpus, 256));
     }
