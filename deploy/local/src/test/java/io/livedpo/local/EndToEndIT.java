@@ -106,7 +106,8 @@ class EndToEndIT {
         assertTrue(Files.isRegularFile(settings.dataDir().resolve("learning-curve.html")));
     }
 
-    private static double activatedPushes(String trainerMetricsUrl) throws Exception {
+    /** Pushes serving activated, from the trainer's metrics ({@code trainerMetricsUrl}: its management interface). */
+    static double activatedPushes(String trainerMetricsUrl) throws Exception {
         String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(trainerMetricsUrl + "/q/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();

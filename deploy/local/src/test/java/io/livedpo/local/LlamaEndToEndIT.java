@@ -84,7 +84,7 @@ class LlamaEndToEndIT {
                 Poll.until(SERVED_VERSIONS + " trained versions served", DEADLINE,
                         () -> servedTrainedVersions(ledger) >= SERVED_VERSIONS, () -> null);
             }
-            assertTrue(activatedPushes(settings.trainerUrl()) >= 1, "no checkpoint push was activated by serving");
+            assertTrue(EndToEndIT.activatedPushes(settings.managementUrl(Service.TRAINER)) >= 1, "no checkpoint push was activated by serving");
 
             Path checkpoints = settings.dataDir().resolve("trainer/checkpoints/default");
             List<Path> versions;
@@ -182,13 +182,5 @@ class LlamaEndToEndIT {
             }
             return shapes;
         }
-    }
-
-    private static double activatedPushes(String trainerUrl) throws Exception {
-        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(trainerUrl + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("livedpo_trainer_pushes_total{")
-                        && l.contains("outcome=\"activated\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }
