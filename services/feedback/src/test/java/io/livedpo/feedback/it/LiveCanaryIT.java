@@ -12,6 +12,7 @@ import io.livedpo.events.PromptHash;
 import io.livedpo.events.PromptMessage;
 import io.livedpo.events.ResponseEvent;
 import io.livedpo.events.Topics;
+import io.livedpo.feedback.ManagementEndpoints;
 import io.livedpo.feedback.TopicReader;
 import io.livedpo.simulator.AnswerWriter;
 import io.livedpo.simulator.Prompt;
@@ -61,7 +62,7 @@ class LiveCanaryIT {
     @Test
     void aWorseCandidateIsRolledBackAndABetterOneIsPromotedWithinBoundedVotes() throws Exception {
         Awaitility.await("ready").atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().when().get("/q/health/ready").then().statusCode(200));
+                .untilAsserted(() -> ManagementEndpoints.given().when().get("/q/health/ready").then().statusCode(200));
         String policy = "canary-" + UUID.randomUUID().toString().substring(0, 8);
         Random rng = new Random(7);
 

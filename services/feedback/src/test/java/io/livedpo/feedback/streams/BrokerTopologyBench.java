@@ -3,6 +3,7 @@ package io.livedpo.feedback.streams;
 import static io.restassured.RestAssured.given;
 
 import io.livedpo.events.FeedbackEvent;
+import io.livedpo.feedback.ManagementEndpoints;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.PreferencePair;
@@ -51,7 +52,7 @@ class BrokerTopologyBench {
         String run = UUID.randomUUID().toString();
         // Kafka Streams starts after the app does: time the topology, not its start-up and first rebalance.
         Awaitility.await("ready").atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+                .untilAsserted(() -> ManagementEndpoints.given().get("/q/health/ready").then().statusCode(200));
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new JsonSerializer<>());
