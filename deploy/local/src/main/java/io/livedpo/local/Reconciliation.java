@@ -99,8 +99,8 @@ public final class Reconciliation {
 
     public ChaosReport reconcile(VoteLedger ledger, List<FaultPhase> phases, Instant runStart, Instant runEnd) {
         Evidence evidence = new Evidence(
-                TopicReader.readAll(bootstrapServers, Topics.FEEDBACK, new JsonDeserializer<>(FeedbackEvent.class)),
-                TopicReader.readAll(bootstrapServers, Topics.RESPONSES, new JsonDeserializer<>(ResponseEvent.class))
+                TopicAudit.readAll(bootstrapServers, Topics.FEEDBACK, new JsonDeserializer<>(FeedbackEvent.class)),
+                TopicAudit.readAll(bootstrapServers, Topics.RESPONSES, new JsonDeserializer<>(ResponseEvent.class))
                         .stream().map(ResponseEvent::responseId).collect(Collectors.toSet()),
                 policyPairs(), checkpoints(), newestAnnounced(), replicaVersions());
         return audit(evidence, ledger, phases, runStart, runEnd, traffic);
@@ -272,12 +272,12 @@ public final class Reconciliation {
     }
 
     private List<PreferencePair> policyPairs() {
-        return TopicReader.readAll(bootstrapServers, Topics.PAIRS, new JsonDeserializer<>(PreferencePair.class))
+        return TopicAudit.readAll(bootstrapServers, Topics.PAIRS, new JsonDeserializer<>(PreferencePair.class))
                 .stream().filter(p -> p.policy().equals(policy)).toList();
     }
 
     private long newestAnnounced() {
-        return TopicReader.readAll(bootstrapServers, Topics.CHECKPOINTS,
+        return TopicAudit.readAll(bootstrapServers, Topics.CHECKPOINTS,
                         new JsonDeserializer<>(CheckpointAnnouncement.class)).stream()
                 .filter(a -> a.policy().equals(policy)).mapToLong(CheckpointAnnouncement::version).max().orElse(0);
     }

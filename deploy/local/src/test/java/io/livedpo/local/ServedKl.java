@@ -14,15 +14,9 @@ import io.livedpo.policy.tokenizer.ChatFormat;
 import io.livedpo.policy.tokenizer.ChatMessage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import java.util.Objects;
 
 /**
  * KL(policy‖reference) of a served version, estimated apart from the trainer: the answers that version actually served
@@ -45,27 +39,10 @@ final class ServedKl {
     private ServedKl() {
     }
 
-    /** Every response event on the topic so far, read from the beginning without a consumer group. */
+    /** Every response event on the topic so far, as a reader of committed data sees it. */
     static List<ResponseEvent> served(String bootstrapServers) {
-        try (KafkaConsumer<String, ResponseEvent> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new JsonDeserializer<>(ResponseEvent.class))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESPONSES).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ResponseEvent> events = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, ResponseEvent> r : consumer.poll(Duration.ofSeconds(1))) {
-                    if (r.value() != null) {
-                        events.add(r.value());
-                    }
-                }
-            }
-            return events;
-        }
+        return TopicAudit.readAll(bootstrapServers, Topics.RESPONSES, new JsonDeserializer<>(ResponseEvent.class))
+                .stream().filter(Objects::nonNull).toList();
     }
 
     /** Scores version {@code version}'s served answers under the base model with and without its adapter. */

@@ -18,11 +18,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * transactions are never returned), from the beginning up to the end offsets taken when it starts. No consumer group:
  * it only audits.
  */
-final class TopicReader {
+final class TopicAudit {
 
     private static final Duration DEADLINE = Duration.ofMinutes(2);
 
-    private TopicReader() {
+    private TopicAudit() {
     }
 
     static <V> List<V> readAll(String bootstrapServers, String topic, Deserializer<V> values) {
