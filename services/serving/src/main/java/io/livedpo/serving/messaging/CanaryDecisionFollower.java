@@ -11,14 +11,11 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import io.livedpo.events.kafka.KafkaClientProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
@@ -63,7 +60,7 @@ public class CanaryDecisionFollower {
                 ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-serving-canary-decisions"));
         try (KafkaConsumer<String, CanaryDecision> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new JsonDeserializer<>(CanaryDecision.class))) {
-            while (running && !assign(consumer)) {
+            while (running && !WholeTopic.assign(consumer, Topics.CANARY_DECISIONS)) {
                 pause(); // the topic does not exist until feedback (or a topic set-up) creates it
             }
             while (running) {
@@ -90,21 +87,5 @@ public class CanaryDecisionFollower {
             Thread.currentThread().interrupt();
             running = false;
         }
-    }
-
-    private static boolean assign(KafkaConsumer<String, CanaryDecision> consumer) {
-        List<PartitionInfo> partitions;
-        try {
-            partitions = consumer.partitionsFor(Topics.CANARY_DECISIONS);
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            return false; // no broker yet: chat does not need one, and decisions can wait
-        }
-        if (partitions == null || partitions.isEmpty()) {
-            return false;
-        }
-        List<TopicPartition> all = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(all);
-        consumer.seekToBeginning(all);
-        return true;
     }
 }

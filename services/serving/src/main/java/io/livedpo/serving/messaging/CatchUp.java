@@ -26,15 +26,12 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
@@ -96,7 +93,7 @@ public class CatchUp {
                 .build();
         try (KafkaConsumer<String, CheckpointAnnouncement> consumer = new KafkaConsumer<>(props,
                 new StringDeserializer(), new JsonDeserializer<>(CheckpointAnnouncement.class))) {
-            while (running && !assign(consumer)) {
+            while (running && !WholeTopic.assign(consumer, Topics.CHECKPOINTS)) {
                 pause();
             }
             while (running) {
@@ -117,17 +114,6 @@ public class CatchUp {
         } finally {
             channel.shutdownNow();
         }
-    }
-
-    private boolean assign(KafkaConsumer<String, CheckpointAnnouncement> consumer) {
-        List<PartitionInfo> partitions = consumer.partitionsFor(Topics.CHECKPOINTS);
-        if (partitions == null || partitions.isEmpty()) {
-            return false; // the trainer has not created the topic yet
-        }
-        List<TopicPartition> all = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(all);
-        consumer.seekToBeginning(all);
-        return true;
     }
 
     private void catchUp(ManagedChannel channel) {
