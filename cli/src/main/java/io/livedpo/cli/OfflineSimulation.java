@@ -28,9 +28,10 @@ import java.util.SplittableRandom;
  */
 final class OfflineSimulation {
 
-    /** What serving does by default: temperature 1, no top-k/top-p cut, up to 64 tokens. */
+    /** What serving does by default: temperature 1, no top-k/top-p cut. */
     static final float TEMPERATURE = 1.0f;
-    static final int MAX_TOKENS = 64;
+    /** The answer length the live loop's simulated users ask for (`UserTraffic`'s max_tokens). */
+    static final int MAX_TOKENS = 48;
     private static final int GENERATION_BATCH = 32;
 
     private final PolicyModel base;
@@ -38,10 +39,15 @@ final class OfflineSimulation {
     private final SplittableRandom rng;
 
     OfflineSimulation(PolicyModel base, long seed) {
+        this(base, seed, 0);
+    }
+
+    /** {@code adversarialShare}: users who choose against the hidden reward (the judge is always an honest one). */
+    OfflineSimulation(PolicyModel base, long seed, double adversarialShare) {
         this.base = base;
         SimulationConfig d = SimulationConfig.DEFAULT;
-        this.users = new UserPopulation(new SimulationConfig(d.users(), d.ratePerSecond(), d.noise(), 0, 0, seed,
-                d.k(), d.threshold()));
+        this.users = new UserPopulation(new SimulationConfig(d.users(), d.ratePerSecond(), d.noise(),
+                adversarialShare, 0, seed, d.k(), d.threshold()));
         this.rng = new SplittableRandom(seed);
     }
 
@@ -54,8 +60,10 @@ final class OfflineSimulation {
             List<long[]> ids = chunk.stream().map(p -> base.tokenizer().encode(promptText(p))).toList();
             List<SamplingParams> params = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
-                params.add(new SamplingParams(TEMPERATURE, 0, 1f, MAX_TOKENS, seed + from + i,
-                        base.tokenizer().chat().stops()));
+                // Within the context with the EOS a scored answer gets (a small model's context may be short).
+                int room = base.model().config().contextLength() - ids.get(i).length - 2;
+                params.add(new SamplingParams(TEMPERATURE, 0, 1f, Math.max(1, Math.min(MAX_TOKENS, room)),
+                        seed + from + i, base.tokenizer().chat().stops()));
             }
             for (Generation g : generator.generate(ids, params, adapter)) {
                 out.add(base.tokenizer().chat().answer(g.text()));
@@ -69,11 +77,18 @@ final class OfflineSimulation {
         PreferenceEncoder encoder = new PreferenceEncoder(base.tokenizer(), base.model().config().bosTokenId(),
                 base.model().config().eosTokenId());
         List<PreferenceExample> out = new ArrayList<>();
+        int asked = 0;
         while (out.size() < count) {
+            if (asked > 20 * count + 100) {
+                throw new BadInputException("only " + out.size() + " of " + asked + " sampled pairs were usable"
+                        + " (different answers that fit the model's context of "
+                        + base.model().config().contextLength() + " tokens)");
+            }
             List<Prompt> batch = new ArrayList<>();
             for (int i = 0; i < Math.min(GENERATION_BATCH, count - out.size()); i++) {
                 batch.add(prompts.next());
             }
+            asked += batch.size();
             List<String> a = answers(batch, adapter, seed + out.size() * 2L);
             List<String> b = answers(batch, adapter, seed + out.size() * 2L + 1_000_003L);
             for (int i = 0; i < batch.size(); i++) {
@@ -82,16 +97,26 @@ final class OfflineSimulation {
                 }
                 SimulatedUser user = users.pick(rng);
                 boolean firstWins = user.choose(batch.get(i), a.get(i), b.get(i), rng) == Choice.A;
-                out.add(encoder.encode(batch.get(i).id(), promptText(batch.get(i)),
+                PreferenceExample pair = encoder.encode(batch.get(i).id(), promptText(batch.get(i)),
                         completionText(batch.get(i), firstWins ? a.get(i) : b.get(i)),
-                        completionText(batch.get(i), firstWins ? b.get(i) : a.get(i))));
+                        completionText(batch.get(i), firstWins ? b.get(i) : a.get(i)));
+                // As the trainer does (it dead-letters them): a pair over the model's context cannot be trained.
+                if (pair.promptIds().length + Math.max(pair.chosenIds().length, pair.rejectedIds().length)
+                        <= base.model().config().contextLength()) {
+                    out.add(pair);
+                }
             }
         }
         return out;
     }
 
-    /** Evaluation of one policy on fixed prompts. */
-    record Evaluation(double thumbsUpRate, double meanReward, double kl, int samples) {
+    /**
+     * Evaluation of one policy on fixed prompts: {@code thumbsUpRate} is the rate the default simulated user would
+     * vote up, its vote noise included (a noisy vote is a fair coin), as the live loop's users vote; the standard
+     * errors are over the prompts.
+     */
+    record Evaluation(double thumbsUpRate, double thumbsUpStdErr, double meanReward, double kl, double klStdErr,
+                      int samples) {
     }
 
     /**
@@ -100,29 +125,54 @@ final class OfflineSimulation {
      */
     Evaluation evaluate(List<Prompt> prompts, LoraAdapter adapter, long seed) {
         List<String> answers = answers(prompts, adapter, seed);
-        SimulatedUser judge = users.users().get(0);
-        double up = 0;
+        SimulatedUser judge = users.users().stream().filter(u -> u.kind() == SimulatedUser.Kind.NORMAL)
+                .findFirst().orElseThrow();
+        double[] up = new double[prompts.size()];
         double reward = 0;
         List<PromptCompletion> scored = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
-            up += judge.upProbability(prompts.get(i), answers.get(i));
+            up[i] = (1 - judge.noise()) * judge.upProbability(prompts.get(i), answers.get(i)) + judge.noise() / 2;
             reward += io.livedpo.simulator.HiddenReward.score(prompts.get(i), answers.get(i));
+            long[] prompt = base.tokenizer().encode(promptText(prompts.get(i)));
             long[] completion = base.tokenizer().encode(completionText(prompts.get(i), answers.get(i)));
+            // Re-encoding the answer's text may take a token more than generating it did: keep to the context.
+            completion = java.util.Arrays.copyOf(completion, Math.min(completion.length,
+                    base.model().config().contextLength() - prompt.length));
             if (completion.length > 0) {
-                scored.add(new PromptCompletion(base.tokenizer().encode(promptText(prompts.get(i))), completion));
+                scored.add(new PromptCompletion(prompt, completion));
             }
         }
-        double kl = 0;
+        double[] ratio = new double[scored.size()];
         if (adapter != null && !scored.isEmpty()) {
             Scorer scorer = new Scorer(base.model());
             List<ScoredCompletion> policy = scorer.score(scored, adapter, GENERATION_BATCH);
             List<ScoredCompletion> reference = scorer.score(scored, null, GENERATION_BATCH);
             for (int i = 0; i < scored.size(); i++) {
-                kl += policy.get(i).logprob() - reference.get(i).logprob();
+                ratio[i] = policy.get(i).logprob() - reference.get(i).logprob();
             }
-            kl /= scored.size();
         }
-        return new Evaluation(up / prompts.size(), reward / prompts.size(), kl, prompts.size());
+        return new Evaluation(mean(up), stdErr(up), reward / prompts.size(), mean(ratio), stdErr(ratio),
+                prompts.size());
+    }
+
+    private static double mean(double[] xs) {
+        double sum = 0;
+        for (double x : xs) {
+            sum += x;
+        }
+        return xs.length == 0 ? 0 : sum / xs.length;
+    }
+
+    private static double stdErr(double[] xs) {
+        if (xs.length < 2) {
+            return Double.NaN;
+        }
+        double m = mean(xs);
+        double ss = 0;
+        for (double x : xs) {
+            ss += (x - m) * (x - m);
+        }
+        return Math.sqrt(ss / (xs.length - 1) / xs.length);
     }
 
     private String promptText(Prompt p) {

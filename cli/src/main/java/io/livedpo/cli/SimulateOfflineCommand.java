@@ -1,36 +1,38 @@
 package io.livedpo.cli;
 
 import io.livedpo.policy.PolicyModel;
-import io.livedpo.policy.dpo.DpoConfig;
 import io.livedpo.policy.lora.LoraAdapter;
-import io.livedpo.policy.lora.LoraConfig;
 import io.livedpo.policy.train.DpoTrainer;
+import io.livedpo.policy.train.OnlineDpo;
 import io.livedpo.policy.train.PreferenceExample;
-import io.livedpo.policy.train.TrainConfig;
-import io.livedpo.policy.train.TrainDefaults;
+import io.livedpo.policy.train.StepResult;
 import io.livedpo.simulator.Prompt;
 import io.livedpo.simulator.PromptGenerator;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Offline proof of learning: rounds of (sample pairs from the current policy → simulated users choose → DPO), then
- * base vs tuned on fresh prompts. With several betas, one line per beta: a point of the reward–KL frontier.
+ * The live loop without Kafka or wall-clock time, for the recipe study: every version serves {@code
+ * pairs-per-version} A/B questions (two answers sampled from it, a simulated user picks one), those pairs train the
+ * next version through the trainer's recipe ({@link OnlineDpo}), and the policy is evaluated on fresh prompts every N
+ * pairs. On-policy like the live loop, deterministic for a seed, and as fast as the CPU allows.
  */
 @Command(mixinStandardHelpOptions = true,
-        name = "simulate-offline", description = "Sample answers, label pairs with simulated users, train DPO, and"
-        + " measure base vs tuned thumbs-up rate and KL on fresh prompts (one JSON line per beta).")
+        name = "simulate-offline", description = "Simulate the live loop in one process: versions answer A/B"
+        + " questions, simulated users choose, the trainer's recipe trains; one JSON line per evaluation (expected"
+        + " thumbs-up rate of the users on fresh prompts, KL over the policy's own samples).")
 final class SimulateOfflineCommand implements Callable<Integer> {
 
     @Spec
@@ -39,33 +41,28 @@ final class SimulateOfflineCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR")
     Path model;
 
-    @Option(names = "--beta", defaultValue = TrainDefaults.BETA, split = ",", paramLabel = "B", description = "one run per beta")
-    List<Double> betas;
+    @Mixin
+    RecipeOptions recipe;
 
-    @Option(names = "--pairs", defaultValue = "512", paramLabel = "N", description = "pairs sampled per round")
-    int pairs;
+    @Option(names = "--label", defaultValue = "", description = "copied into every line, to tell sweeps apart")
+    String label;
 
-    @Option(names = "--rounds", defaultValue = "2", paramLabel = "R", description = "sample-then-train rounds")
-    int rounds;
+    @Option(names = "--pairs-per-version", defaultValue = "160", paramLabel = "N",
+            description = "pairs between versions (the trainer's default: 20 steps of 8)")
+    int pairsPerVersion;
 
-    @Option(names = "--epochs", defaultValue = "2", paramLabel = "N", description = "passes over each round's pairs")
-    int epochs;
+    @Option(names = "--max-pairs", defaultValue = "2000", paramLabel = "N")
+    int maxPairs;
 
-    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N")
-    int batchSize;
+    @Option(names = "--eval-every", defaultValue = "250", paramLabel = "PAIRS")
+    int evalEvery;
 
-    @Option(names = "--lr", defaultValue = "2e-3", paramLabel = "LR")
-    float lr;
-
-    @Option(names = "--sft-weight", defaultValue = TrainDefaults.ON_POLICY_SFT_WEIGHT, paramLabel = "W",
-            description = "RPO: weight of the chosen answers' NLL, keeps their likelihood from falling")
-    double sftWeight;
-
-    @Option(names = "--lora-rank", defaultValue = TrainDefaults.LORA_RANK, paramLabel = "R")
-    int loraRank;
-
-    @Option(names = "--eval", defaultValue = "500", paramLabel = "N", description = "fresh prompts per evaluation")
+    @Option(names = "--eval", defaultValue = "300", paramLabel = "N", description = "fresh prompts per evaluation")
     int eval;
+
+    @Option(names = "--adversarial-share", defaultValue = "0", paramLabel = "S",
+            description = "share of the users who choose against the hidden reward")
+    double adversarialShare;
 
     @Option(names = "--seed", defaultValue = "7", paramLabel = "S")
     long seed;
@@ -73,78 +70,86 @@ final class SimulateOfflineCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "F.jsonl", description = "one JSON line per optimizer step")
     Path metricsFile;
 
-    private PrintWriter metrics;
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (PolicyModel base = PolicyModel.open(ModelOptions.existingDir(model));
-             PrintWriter stepLog = metricsFile == null ? null : new PrintWriter(java.nio.file.Files.newBufferedWriter(
-                     metricsFile, java.nio.charset.StandardCharsets.UTF_8))) {
-            metrics = stepLog;
-            OfflineSimulation sim = new OfflineSimulation(base, seed);
+             PrintWriter stepLog = metricsFile == null ? null
+                     : new PrintWriter(Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8))) {
+            OfflineSimulation sim = new OfflineSimulation(base, seed, adversarialShare);
             // Evaluation prompts come from their own stream: the policy never trains on them.
             PromptGenerator evalPrompts = new PromptGenerator(seed ^ 0x5DEECE66DL);
             List<Prompt> fresh = new ArrayList<>();
             for (int i = 0; i < eval; i++) {
                 fresh.add(evalPrompts.next());
             }
-            OfflineSimulation.Evaluation before = sim.evaluate(fresh, null, seed + 17);
-            for (double beta : betas) {
-                long start = System.nanoTime();
-                TrainConfig d = TrainConfig.defaults();
-                TrainConfig config = new TrainConfig(new DpoConfig(d.dpo().lossType(), beta, d.dpo().labelSmoothing(),
-                        sftWeight), lr, d.warmupSteps(), d.maxGradNorm(), d.adamw());
-                try (LoraAdapter adapter = LoraAdapter.create(base.model(),
-                        new LoraConfig(loraRank, 2f * loraRank, base.model().defaultLoraTargets()), seed, base.manager())) {
-                    DpoTrainer trainer = new DpoTrainer(base.model(), adapter, config);
-                    PromptGenerator trainPrompts = new PromptGenerator(seed);
-                    int trained = 0;
-                    for (int round = 0; round < rounds; round++) {
-                        // Round 0 samples the base; later rounds sample the policy being tuned (on-policy pairs).
-                        List<PreferenceExample> data = sim.pairs(trainPrompts, pairs, round == 0 ? null : adapter,
-                                seed + 101L * round);
-                        trained += train(trainer, data, new Random(seed + round));
+            long start = System.nanoTime();
+            try (LoraAdapter adapter = LoraAdapter.create(base.model(), recipe.lora(base.model()), seed,
+                    base.manager())) {
+                OnlineDpo trainer = new OnlineDpo(new DpoTrainer(base.model(), adapter, recipe.train()),
+                        recipe.online(), seed);
+                print(out, 0, 0, 0, sim.evaluate(fresh, null, seed + 17), start);
+                PromptGenerator trainPrompts = new PromptGenerator(seed);
+                int trained = 0;
+                int nextEval = evalEvery;
+                int evaluatedAt = 0;
+                for (long version = 0; trained < maxPairs; version++) {
+                    // Version 0 is the base; every later one the adapter as trained so far (on-policy pairs).
+                    List<PreferenceExample> pairs = sim.pairs(trainPrompts,
+                            Math.min(pairsPerVersion, maxPairs - trained), version == 0 ? null : adapter,
+                            seed + 101L * version);
+                    for (int from = 0; from < pairs.size(); from += recipe.batchSize) {
+                        List<PreferenceExample> batch = pairs.subList(from, Math.min(pairs.size(),
+                                from + recipe.batchSize));
+                        StepResult r = trainer.train(batch);
+                        trained += r.applied() ? batch.size() : 0;
+                        if (stepLog != null) {
+                            Map<String, Object> row = new LinkedHashMap<>(r.metrics());
+                            row.put("step", r.step());
+                            row.put("skipped", r.skipReason());
+                            Json.print(stepLog, row);
+                        }
                     }
-                    OfflineSimulation.Evaluation after = sim.evaluate(fresh, adapter, seed + 17);
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("beta", beta);
-                    row.put("sft_weight", sftWeight);
-                    row.put("pairs", trained);
-                    row.put("steps", trainer.steps());
-                    row.put("thumbs_up_base", before.thumbsUpRate());
-                    row.put("thumbs_up_tuned", after.thumbsUpRate());
-                    row.put("gain_points", 100 * (after.thumbsUpRate() - before.thumbsUpRate()));
-                    row.put("reward_base", before.meanReward());
-                    row.put("reward_tuned", after.meanReward());
-                    row.put("kl", after.kl());
-                    row.put("eval_prompts", after.samples());
-                    row.put("seconds", (System.nanoTime() - start) / 1e9);
-                    Json.print(out, row);
+                    if (trained >= nextEval || trained >= maxPairs) {
+                        print(out, trained, trainer.trainer().steps(), version + 1,
+                                sim.evaluate(fresh, adapter, seed + 17), start);
+                        evaluatedAt = trained;
+                        while (nextEval <= trained) {
+                            nextEval += evalEvery;
+                        }
+                    }
+                    if (pairs.isEmpty()) {
+                        break;
+                    }
+                }
+                if (trained > evaluatedAt) {
+                    print(out, trained, trainer.trainer().steps(), -1, sim.evaluate(fresh, adapter, seed + 17),
+                            start);
                 }
             }
         }
         return 0;
     }
 
-    private int train(DpoTrainer trainer, List<PreferenceExample> data, Random order) {
-        int used = 0;
-        for (int e = 0; e < epochs; e++) {
-            List<PreferenceExample> shuffled = new ArrayList<>(data);
-            Collections.shuffle(shuffled, order);
-            for (int from = 0; from + batchSize <= shuffled.size(); from += batchSize) {
-                io.livedpo.policy.train.StepResult r = trainer.step(shuffled.subList(from, from + batchSize));
-                if (r.applied() && e == 0) {
-                    used += batchSize;
-                }
-                if (metrics != null) {
-                    Map<String, Object> row = new LinkedHashMap<>(r.metrics());
-                    row.put("step", r.step());
-                    row.put("skipped", r.skipReason());
-                    Json.print(metrics, row);
-                }
-            }
-        }
-        return used;
+    private void print(PrintWriter out, int pairs, long steps, long versions, OfflineSimulation.Evaluation e,
+                       long start) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("label", label);
+        row.putAll(recipe.describe());
+        row.put("pairs_per_version", pairsPerVersion);
+        row.put("adversarial_share", adversarialShare);
+        row.put("seed", seed);
+        row.put("pairs", pairs);
+        row.put("steps", steps);
+        row.put("versions", versions);
+        row.put("thumbs_up", e.thumbsUpRate());
+        row.put("thumbs_up_ci95", 1.96 * e.thumbsUpStdErr());
+        row.put("reward", e.meanReward());
+        row.put("kl", e.kl());
+        row.put("kl_ci95", 1.96 * e.klStdErr());
+        row.put("eval_prompts", e.samples());
+        row.put("seconds", (System.nanoTime() - start) / 1e9);
+        Json.print(out, row);
+        out.flush();
     }
 }

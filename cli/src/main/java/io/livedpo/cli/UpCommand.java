@@ -7,6 +7,7 @@ import io.livedpo.local.PrometheusServer;
 import io.livedpo.local.Service;
 import io.livedpo.local.ServiceBuilds;
 import io.livedpo.local.StackSettings;
+import io.livedpo.local.TopicExport;
 import io.livedpo.local.UserTraffic;
 import io.livedpo.local.VersionRow;
 import io.livedpo.local.VoteLedger;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -101,6 +103,17 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--prometheus-port", defaultValue = "9090")
     int prometheusPort;
 
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "the simulated users' seed")
+    long seed;
+
+    @Option(names = "--adversarial-share", defaultValue = "0", paramLabel = "S",
+            description = "share of the simulated users who vote the opposite of the hidden reward")
+    double adversarialShare;
+
+    @Option(names = "--flooder-share", defaultValue = "0", paramLabel = "S",
+            description = "share of the simulated users who send 25 votes per answer")
+    double flooderShare;
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -149,8 +162,9 @@ final class UpCommand implements Callable<Integer> {
         VoteLedger ledger = new VoteLedger();
         LoopMonitor monitor = new LoopMonitor(stack.bootstrapServers(), "default", ledger, settings.dataDir(),
                 settings.managementUrl(Service.TRAINER), row -> Json.print(out, json(row)));
-        UserTraffic traffic = users > 0 ? new UserTraffic(new UserTraffic.Settings(settings.servingUrl(),
-                settings.feedbackUrl(), users, rate, abShare, 48, Math.min(users, 8), 42L), ledger) : null;
+        UserTraffic traffic = users > 0 ? new UserTraffic(new UserTraffic.Settings(List.of(settings.servingUrl()),
+                settings.feedbackUrl(), users, rate, abShare, 48, Math.min(users, 8), seed, adversarialShare,
+                flooderShare), ledger) : null;
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stop = () -> {
@@ -161,6 +175,7 @@ final class UpCommand implements Callable<Integer> {
                         traffic.close();
                     }
                     monitor.close();
+                    exportTopics(stack, settings.dataDir().resolve("export"), err);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
@@ -195,6 +210,16 @@ final class UpCommand implements Callable<Integer> {
             stop.run();
         }
         return 0;
+    }
+
+    /** The run's topics, for {@code livedpo replay}; a failure is reported, never stops the shutdown. */
+    private static void exportTopics(LocalStack stack, Path dir, PrintWriter err) {
+        try {
+            err.println("livedpo up: topics exported to " + TopicExport.write(stack.bootstrapServers(), dir).get(0)
+                    .getParent());
+        } catch (IOException | RuntimeException e) {
+            err.println("livedpo up: could not export the topics: " + e.getMessage());
+        }
     }
 
     private Path prometheusBinary() {

@@ -38,15 +38,30 @@ public final class UserTraffic implements AutoCloseable {
      * @param abShare       share of interactions that ask for two answers and send an A/B choice
      * @param maxTokens     answer length cap sent to serving
      * @param workers       concurrent interactions at most
+     * @param adversarialShare share of the users who vote the opposite of the hidden reward
+     * @param flooderShare  share of the users who send {@link SimulatedUser#FLOODER_VOTES_PER_ANSWER} votes per answer
      */
     public record Settings(List<String> servingUrls, String feedbackUrl, int users, double ratePerSecond,
-                           double abShare, int maxTokens, int workers, long seed) {
+                           double abShare, int maxTokens, int workers, long seed, double adversarialShare,
+                           double flooderShare) {
         public Settings {
             servingUrls = List.copyOf(servingUrls);
             if (servingUrls.isEmpty() || users <= 0 || workers <= 0 || maxTokens <= 0 || !(ratePerSecond > 0)
-                    || !(abShare >= 0 && abShare <= 1)) {
+                    || !(abShare >= 0 && abShare <= 1) || !(adversarialShare >= 0 && flooderShare >= 0
+                    && adversarialShare + flooderShare <= 1)) {
                 throw new IllegalArgumentException("invalid user traffic settings: " + this);
             }
+        }
+
+        /** Honest users only. */
+        public Settings(List<String> servingUrls, String feedbackUrl, int users, double ratePerSecond,
+                        double abShare, int maxTokens, int workers, long seed) {
+            this(servingUrls, feedbackUrl, users, ratePerSecond, abShare, maxTokens, workers, seed, 0, 0);
+        }
+
+        public Settings withAdversaries(double adversarial, double flooders) {
+            return new Settings(servingUrls, feedbackUrl, users, ratePerSecond, abShare, maxTokens, workers, seed,
+                    adversarial, flooders);
         }
 
         /** One serving replica. */
@@ -78,7 +93,8 @@ public final class UserTraffic implements AutoCloseable {
         this.ledger = ledger;
         SimulationConfig d = SimulationConfig.DEFAULT;
         this.population = new UserPopulation(new SimulationConfig(settings.users(), settings.ratePerSecond(),
-                d.noise(), 0, 0, settings.seed(), d.k(), d.threshold()));
+                d.noise(), settings.adversarialShare(), settings.flooderShare(), settings.seed(), d.k(),
+                d.threshold()));
         this.intervalNanos = (long) (1e9 / settings.ratePerSecond());
     }
 
@@ -152,11 +168,13 @@ public final class UserTraffic implements AutoCloseable {
                     .put("chosen_response_id", id(pick == Choice.A ? a : b))
                     .put("rejected_response_id", id(pick == Choice.A ? b : a))
                     .put("user_id", user.id());
-            String feedbackId = postFeedback("/v1/feedback/pairwise", body);
-            if (feedbackId != null) {
-                ledger.accepted(new VoteLedger.AcceptedVote(feedbackId,
-                        List.of(id(pick == Choice.A ? a : b), id(pick == Choice.A ? b : a)), Instant.now()));
-                ledger.choiceAccepted();
+            for (int i = 0; i < user.votesPerAnswer(); i++) {
+                String feedbackId = postFeedback("/v1/feedback/pairwise", body);
+                if (feedbackId != null) {
+                    ledger.accepted(new VoteLedger.AcceptedVote(feedbackId,
+                            List.of(id(pick == Choice.A ? a : b), id(pick == Choice.A ? b : a)), Instant.now()));
+                    ledger.choiceAccepted();
+                }
             }
             return;
         }
@@ -164,10 +182,14 @@ public final class UserTraffic implements AutoCloseable {
         Vote vote = user.thumbs(prompt, text(answer), rng);
         ObjectNode body = JSON.createObjectNode().put("response_id", id(answer))
                 .put("rating", vote == Vote.UP ? "up" : "down").put("user_id", user.id());
-        String feedbackId = postFeedback("/v1/feedback", body);
-        if (feedbackId != null) {
-            ledger.accepted(new VoteLedger.AcceptedVote(feedbackId, List.of(id(answer)), Instant.now()));
-            ledger.thumbsAccepted(answer.path("model_version").asLong(), vote == Vote.UP);
+        for (int i = 0; i < user.votesPerAnswer(); i++) {
+            String feedbackId = postFeedback("/v1/feedback", body);
+            if (feedbackId != null) {
+                ledger.accepted(new VoteLedger.AcceptedVote(feedbackId, List.of(id(answer)), Instant.now()));
+                // The learning curve measures answers as honest users judge them, each answer once.
+                ledger.thumbsAccepted(answer.path("model_version").asLong(), vote == Vote.UP,
+                        i == 0 && user.kind() != SimulatedUser.Kind.ADVERSARIAL_OPPOSITE);
+            }
         }
     }
 

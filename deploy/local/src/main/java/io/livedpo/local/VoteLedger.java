@@ -67,9 +67,15 @@ public final class VoteLedger {
         acceptedVotes.add(vote);
     }
 
-    /** A thumbs vote the feedback service accepted (202). */
-    void thumbsAccepted(long version, boolean up) {
+    /**
+     * A thumbs vote the feedback service accepted (202); {@code tallied}: it counts in its version's thumbs-up rate
+     * (an honest user's first vote on the answer).
+     */
+    void thumbsAccepted(long version, boolean up, boolean tallied) {
         acceptedThumbs.incrementAndGet();
+        if (!tallied) {
+            return;
+        }
         byVersion.merge(version, up ? new Tally(1, 0) : new Tally(0, 1),
                 (a, b) -> new Tally(a.up + b.up, a.down + b.down));
     }

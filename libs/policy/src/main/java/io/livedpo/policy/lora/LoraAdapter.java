@@ -128,6 +128,51 @@ public final class LoraAdapter implements Adapter, AutoCloseable {
         return out;
     }
 
+    /**
+     * A copy of this adapter that takes no gradient: a moving DPO reference (TR-DPO) starts as the policy it follows.
+     * Its own arrays, on a sub-manager of {@code parent}; close it when done.
+     */
+    public LoraAdapter frozenCopy(NDManager parent) {
+        NDManager copies = parent.newSubManager();
+        Map<String, Pair> copied = new LinkedHashMap<>();
+        pairs.forEach((path, p) -> copied.put(path, new Pair(detachedCopy(p.a(), copies), detachedCopy(p.b(), copies))));
+        return new LoraAdapter(config, copies, peftPrefix, copied);
+    }
+
+    /**
+     * Moves this (frozen) adapter toward {@code policy}: every A and B becomes α·policy + (1−α)·this, in place. α = 1
+     * copies it (TR-DPO's hard update); a smaller α is the soft update applied to A and B separately, which for LoRA
+     * is not the same mix of the products B·A — close to it while the two adapters are near each other.
+     */
+    public void moveToward(LoraAdapter policy, float alpha) {
+        if (!(alpha > 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("alpha must be in (0, 1], got " + alpha);
+        }
+        pairs.forEach((path, mine) -> {
+            Pair theirs = policy.pairs.get(path);
+            if (theirs == null) {
+                throw new IllegalArgumentException("the policy adapter has no " + path);
+            }
+            blend(mine.a(), theirs.a(), alpha);
+            blend(mine.b(), theirs.b(), alpha);
+        });
+    }
+
+    private static void blend(NDArray target, NDArray toward, float alpha) {
+        float[] t = target.toFloatArray();
+        float[] p = toward.toFloatArray();
+        for (int i = 0; i < t.length; i++) {
+            t[i] = alpha * p[i] + (1 - alpha) * t[i];
+        }
+        target.set(t);
+    }
+
+    private static NDArray detachedCopy(NDArray source, NDManager manager) {
+        NDArray copy = manager.create(source.toFloatArray(), source.getShape());
+        copy.setRequiresGradient(false);
+        return copy;
+    }
+
     public LoraConfig config() {
         return config;
     }

@@ -28,7 +28,8 @@ import java.util.Map;
 
 /**
  * Incremental DPO on a LoRA adapter: each call to {@link #step} is one optimizer update from one batch of pairs. The
- * reference is the same base model with the adapter off, so no second copy of the weights exists.
+ * reference is the same base model with the adapter off, so no second copy of the weights exists — unless a moving
+ * reference is chosen ({@link #refreshReference}, TR-DPO): then it is the base with a frozen copy of the adapter.
  */
 public final class DpoTrainer {
 
@@ -38,6 +39,8 @@ public final class DpoTrainer {
     private final AdamW optimizer;
     private final LrSchedule schedule;
     private long skipped;
+    /** The reference's adapter: null while the reference is the base itself. */
+    private LoraAdapter reference;
 
     public DpoTrainer(CausalLm model, LoraAdapter adapter, TrainConfig config) {
         this.model = model;
@@ -63,7 +66,7 @@ public final class DpoTrainer {
             long b = batch.size();
             NDArray reference; // [2B]
             try (NoGrad off = NoGrad.enter()) {
-                reference = LogProbs.perSequence(LogProbs.perToken(model, tokens, null));
+                reference = LogProbs.perSequence(LogProbs.perToken(model, tokens, this.reference));
             }
             DpoResult result;
             try (GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
@@ -130,6 +133,28 @@ public final class DpoTrainer {
                     .findFirst().orElseThrow(() -> new IllegalStateException("an optimized tensor has no PEFT name")));
         }
         return names;
+    }
+
+    /**
+     * TR-DPO's reference update: the reference becomes α·policy + (1−α)·reference (α = 1: a copy of the policy). The
+     * first call makes the frozen copy; {@link #close} (or the adapter's manager) frees it.
+     */
+    public void refreshReference(float alpha) {
+        if (reference == null) {
+            reference = adapter.frozenCopy(adapter.manager());
+            if (alpha < 1) {
+                // The reference so far was the base (a zero update): start from it, then take the soft step.
+                reference.parameters().forEach(p -> p.set(new float[Math.toIntExact(p.size())]));
+                reference.moveToward(adapter, alpha);
+            }
+        } else {
+            reference.moveToward(adapter, alpha);
+        }
+    }
+
+    /** True once the reference follows the policy (TR-DPO) instead of being the base. */
+    public boolean movingReference() {
+        return reference != null;
     }
 
     /** Optimizer updates applied so far. */

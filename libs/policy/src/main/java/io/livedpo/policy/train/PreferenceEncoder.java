@@ -1,7 +1,10 @@
 package io.livedpo.policy.train;
 
+import io.livedpo.policy.tokenizer.ChatFormat;
+import io.livedpo.policy.tokenizer.ChatMessage;
 import io.livedpo.policy.tokenizer.TextTokenizer;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Text pairs to token ids the way TRL's DPOTrainer tokenizes them: prompt, chosen and rejected separately, and an EOS
@@ -27,6 +30,16 @@ public final class PreferenceEncoder {
         }
         return new PreferenceExample(pairId, promptIds, withEos(tokenizer.encode(chosen)),
                 withEos(tokenizer.encode(rejected)));
+    }
+
+    /**
+     * A chat pair: the conversation so far rendered by the model's chat template as the prompt, each answer as the
+     * template's completion of it. What the trainer trains on and {@code livedpo replay} replays.
+     */
+    public PreferenceExample encode(String pairId, ChatFormat chat, List<ChatMessage> conversation, String chosen,
+                                    String rejected) {
+        return encode(pairId, chat.prompt(conversation), chat.completion(conversation, chosen),
+                chat.completion(conversation, rejected));
     }
 
     private long[] withEos(long[] ids) {

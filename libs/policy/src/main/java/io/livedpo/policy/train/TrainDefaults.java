@@ -44,6 +44,22 @@ public final class TrainDefaults {
 
     public static final String LORA_ALPHA = "16";
 
+    /** {@link OnlineRecipe}: one optimizer step per new mini-batch. */
+    public static final String STEPS_PER_BATCH = "1";
+
+    /** {@link OnlineRecipe}: no replay of earlier pairs. */
+    public static final String REPLAY_SIZE = "0";
+
+    public static final String REPLAY_PER_STEP = "0";
+
+    /** {@link OnlineRecipe}: the base stays the reference (0: no TR-DPO refresh). */
+    public static final String REFRESH_EVERY = "0";
+
+    public static final String REFRESH_ALPHA = "1";
+
+    /** {@link OnlineRecipe}: pairs from any earlier version train (negative: no staleness limit). */
+    public static final String MAX_STALENESS = "-1";
+
     private TrainDefaults() {
     }
 }

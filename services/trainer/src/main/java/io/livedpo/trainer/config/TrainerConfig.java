@@ -75,7 +75,7 @@ public interface TrainerConfig {
     }
 
     interface Checkpoint {
-        /** Checkpoint after this many optimizer steps of a policy (K)... */
+        /** Checkpoint after this many mini-batches of a policy (K; optimizer steps at one step per batch)... */
         @WithDefault("20")
         int everySteps();
 
@@ -121,6 +121,30 @@ public interface TrainerConfig {
 
         @WithDefault(TrainDefaults.LORA_ALPHA)
         float loraAlpha();
+
+        /** Optimizer steps on each new mini-batch (each with fresh replay samples). */
+        @WithDefault(TrainDefaults.STEPS_PER_BATCH)
+        int stepsPerBatch();
+
+        /** Recent trained pairs kept for replay; 0: none. */
+        @WithDefault(TrainDefaults.REPLAY_SIZE)
+        int replaySize();
+
+        /** Replayed pairs added to each step's batch. */
+        @WithDefault(TrainDefaults.REPLAY_PER_STEP)
+        int replayPerStep();
+
+        /** TR-DPO: the reference moves toward the policy every this many steps; 0: the base stays the reference. */
+        @WithDefault(TrainDefaults.REFRESH_EVERY)
+        int refreshEvery();
+
+        /** TR-DPO's α: 1 copies the policy into the reference, less mixes. */
+        @WithDefault(TrainDefaults.REFRESH_ALPHA)
+        float refreshAlpha();
+
+        /** Pairs whose older answer is more than this many versions behind the policy's are dropped; -1: none. */
+        @WithDefault(TrainDefaults.MAX_STALENESS)
+        long maxStaleness();
     }
 
     interface Kl {
@@ -128,12 +152,17 @@ public interface TrainerConfig {
         @WithDefault("10")
         double budget();
 
-        /** User messages whose greedy answers under the policy the estimate is taken over. */
+        /** User messages whose sampled answers under the policy the estimate is taken over. */
         @WithDefault("Hello!,What is 2 + 2?,Tell me about cats.,How do I boil an egg?")
         List<String> probePrompts();
 
-        @WithDefault("16")
+        /** Answer length, as serving's users get them (the demo's simulated users ask for 48). */
+        @WithDefault("48")
         int maxTokens();
+
+        /** Answers sampled per probe prompt (temperature 1, as serving samples by default; seeded). */
+        @WithDefault("8")
+        int samples();
 
         /** false: a policy over budget stops training (its partitions are paused) until an operator intervenes. */
         @WithDefault("true")

@@ -156,7 +156,7 @@ public final class PairConsumer implements AutoCloseable {
                     }
                     case TOO_LONG -> deadLetter(r, tp, key, "too_long", "pair " + pair.pairId()
                             + " does not fit the model's context");
-                    case ACCEPTED, DUPLICATE -> markProcessed(tp, r.offset());
+                    case ACCEPTED, DUPLICATE, STALE -> markProcessed(tp, r.offset());
                 }
             }
         } catch (MalformedEventException | IllegalArgumentException e) {

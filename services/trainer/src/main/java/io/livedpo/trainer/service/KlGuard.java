@@ -12,16 +12,21 @@ import io.livedpo.policy.score.Scorer;
 import io.livedpo.policy.tokenizer.ChatMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * Estimates KL(policy‖reference) on a fixed probe set: the policy answers each probe prompt greedily, and the estimate
- * is the mean over probes of log π(y|x) − log π_ref(y|x) of that answer (EOS included when it stopped), in nats per
- * sequence. Greedy answers make it deterministic, so successive checkpoints compare; it is the one-sample estimator at
- * the policy's mode, not an expectation over samples, and can read slightly below zero when the policy barely moved.
+ * Estimates KL(policy‖reference) on a fixed probe set, in nats per answer: the policy samples {@code samples} answers
+ * to each probe prompt at temperature 1 (as serving answers by default), and the estimate is the mean of
+ * log π(y|x) − log π_ref(y|x) over them (EOS included when an answer stopped) — the Monte Carlo estimate of the KL
+ * of the answers users get, which the served answers' own estimate (EndToEndIT's {@code ServedKl}) checks. The seeds
+ * are fixed, so successive checkpoints are compared on the same random draws; a policy that barely moved can read
+ * slightly below zero.
  */
 public final class KlGuard {
+
+    /** The probe's random draws, the same for every checkpoint. */
+    private static final long SEED = 0x4B4C;
+    private static final int SCORE_BATCH = 16;
 
     private final PolicyModel base;
     private final KlSettings settings;
@@ -40,19 +45,27 @@ public final class KlGuard {
         // A stopped answer ends as the policy trains on it: with the template's end-of-turn, else EOS.
         long eos = base.tokenizer().endOfTurnId().orElse((long) base.model().config().eosTokenId());
         try (NoGrad off = NoGrad.enter()) {
-            List<Generation> answers = new Generator(base.model(), base.tokenizer()).generate(prompts,
-                    Collections.nCopies(prompts.size(), SamplingParams.greedy(settings.maxTokens())), adapter);
-            List<PromptCompletion> probes = new ArrayList<>(prompts.size());
-            for (int i = 0; i < prompts.size(); i++) {
+            List<long[]> asked = new ArrayList<>();
+            List<SamplingParams> params = new ArrayList<>();
+            for (int s = 0; s < settings.samples(); s++) {
+                for (int i = 0; i < prompts.size(); i++) {
+                    asked.add(prompts.get(i));
+                    params.add(new SamplingParams(1f, 0, 1f, settings.maxTokens(), SEED + asked.size(),
+                            base.tokenizer().chat().stops()));
+                }
+            }
+            List<Generation> answers = new Generator(base.model(), base.tokenizer()).generate(asked, params, adapter);
+            List<PromptCompletion> probes = new ArrayList<>(asked.size());
+            for (int i = 0; i < asked.size(); i++) {
                 long[] ids = answers.get(i).ids();
                 // The answer as the policy would train on it: with its EOS when it stopped (and never empty).
                 boolean stopped = Generation.STOP.equals(answers.get(i).finishReason());
                 long[] completion = stopped || ids.length == 0 ? withEos(ids, eos) : ids;
-                probes.add(new PromptCompletion(prompts.get(i), fitContext(prompts.get(i), completion)));
+                probes.add(new PromptCompletion(asked.get(i), fitContext(asked.get(i), completion)));
             }
             Scorer scorer = new Scorer(base.model());
-            List<ScoredCompletion> policy = scorer.score(probes, adapter, probes.size());
-            List<ScoredCompletion> reference = scorer.score(probes, null, probes.size());
+            List<ScoredCompletion> policy = scorer.score(probes, adapter, SCORE_BATCH);
+            List<ScoredCompletion> reference = scorer.score(probes, null, SCORE_BATCH);
             double sum = 0;
             for (int i = 0; i < probes.size(); i++) {
                 sum += policy.get(i).logprob() - reference.get(i).logprob();

@@ -3,7 +3,7 @@ package io.livedpo.trainer.service;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.optim.AdamWState;
-import io.livedpo.policy.train.DpoTrainer;
+import io.livedpo.policy.train.OnlineDpo;
 import io.livedpo.policy.train.StepResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ final class PolicyState {
 
     private final String policy;
     private final LoraAdapter adapter;
-    private final DpoTrainer trainer;
+    private final OnlineDpo trainer;
     /** The newest durable version (0: none yet, training starts from the base). */
     private long version;
     private long pairsTrained;
@@ -48,7 +48,7 @@ final class PolicyState {
     /** Over the KL budget with continue-on-breach off: consumes nothing more until restarted. */
     private boolean halted;
 
-    PolicyState(String policy, LoraAdapter adapter, DpoTrainer trainer, long version, long pairsTrained,
+    PolicyState(String policy, LoraAdapter adapter, OnlineDpo trainer, long version, long pairsTrained,
                 Instant lastCheckpointAt, CheckpointCoverage coverage, int dedupeWindow) {
         this.policy = policy;
         this.adapter = adapter;
@@ -71,7 +71,7 @@ final class PolicyState {
 
     /** The optimizer's state, shared with it: written with each checkpoint. */
     AdamWState optimizerState() {
-        return trainer.optimizerState();
+        return trainer.trainer().optimizerState();
     }
 
     long version() {
@@ -141,7 +141,7 @@ final class PolicyState {
 
     /** Runs one optimizer step on {@code batch}; the result says whether it was applied. */
     StepResult step(List<BufferedPair> batch) {
-        StepResult result = trainer.step(batch.stream().map(BufferedPair::example).toList());
+        StepResult result = trainer.train(batch.stream().map(BufferedPair::example).toList());
         if (result.applied()) {
             stepsSinceCheckpoint++;
             pairsTrained += batch.size();
@@ -193,7 +193,7 @@ final class PolicyState {
      * remembered and buffered carries over; training since the last checkpoint does not (its steps were on the
      * adapter being replaced). The caller closes this state's adapter.
      */
-    PolicyState rebase(LoraAdapter other, DpoTrainer otherTrainer, long otherVersion, long otherPairsTrained) {
+    PolicyState rebase(LoraAdapter other, OnlineDpo otherTrainer, long otherVersion, long otherPairsTrained) {
         PolicyState next = new PolicyState(policy, other, otherTrainer, otherVersion, otherPairsTrained,
                 Instant.now(), new CheckpointCoverage(Map.of(), coveredThrough, List.of(), List.of(), newestFeedbackAt),
                 dedupeWindow);

@@ -31,21 +31,22 @@ public final class TrainerMetrics {
     }
 
     public void step(String policy, StepResult result, long nanos) {
-        Timer.builder("livedpo.trainer.step.duration").description("one DPO step, forward to optimizer update")
+        Timer.builder("livedpo.trainer.step.duration").description("one mini-batch's DPO steps, forward to optimizer update")
                 .tags("policy", policy).register(registry).record(nanos, TimeUnit.NANOSECONDS);
         if (!result.applied()) {
             Counter.builder("livedpo.trainer.skipped.batches").description("batches skipped, never applied")
                     .tags("policy", policy, "reason", result.skipReason()).register(registry).increment();
             return;
         }
+        // One result per mini-batch, which the recipe may train for several optimizer steps.
         Counter.builder("livedpo.trainer.steps").description("optimizer steps applied").tags("policy", policy)
-                .register(registry).increment();
+                .register(registry).increment(result.metrics().getOrDefault("steps", 1.0));
         set("livedpo.trainer.loss", policy, result.metrics().get("loss"));
         set("livedpo.trainer.reward.accuracy", policy, result.metrics().get("rewards/accuracies"));
         set("livedpo.trainer.reward.margin", policy, result.metrics().get("rewards/margins"));
     }
 
-    /** Pairs by what became of them: trained, skipped (non-finite batch), duplicate, dead_lettered. */
+    /** Pairs by what became of them: trained, skipped (non-finite batch), duplicate, stale, dead_lettered. */
     public void pairs(String policy, String outcome, int count) {
         Counter.builder("livedpo.trainer.pairs").description("preference pairs consumed, by outcome")
                 .tags("policy", policy, "outcome", outcome).register(registry).increment(count);

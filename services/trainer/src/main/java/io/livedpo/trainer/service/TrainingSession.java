@@ -7,8 +7,8 @@ import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.optim.AdamWState;
 import io.livedpo.policy.tokenizer.ChatMessage;
-import io.livedpo.policy.tokenizer.ChatFormat;
 import io.livedpo.policy.train.DpoTrainer;
+import io.livedpo.policy.train.OnlineDpo;
 import io.livedpo.policy.train.PreferenceEncoder;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.policy.train.StepResult;
@@ -33,7 +33,7 @@ public final class TrainingSession implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainingSession.class);
 
     /** What became of an offered pair. */
-    public enum Offer { ACCEPTED, DUPLICATE, TOO_LONG, HALTED }
+    public enum Offer { ACCEPTED, DUPLICATE, TOO_LONG, HALTED, STALE }
 
     /**
      * DJL's PyTorch gradient collector is process-wide ("already collecting" otherwise): sessions sharing a JVM (tests,
@@ -85,10 +85,17 @@ public final class TrainingSession implements AutoCloseable {
             metrics.pairs(pair.policy(), "duplicate", 1);
             return Offer.DUPLICATE;
         }
+        if (!settings.online().fresh(Math.min(pair.chosenModelVersion(), pair.rejectedModelVersion()),
+                state.version())) {
+            // Off-policy beyond the recipe's limit: accounted for (its offset is covered), never trained.
+            state.consumed(partition, offset);
+            state.remember(pair.pairId());
+            metrics.pairs(pair.policy(), "stale", 1);
+            return Offer.STALE;
+        }
         List<ChatMessage> prompt = pair.prompt().stream().map(m -> new ChatMessage(m.role(), m.content())).toList();
-        ChatFormat chat = base.tokenizer().chat();
-        PreferenceExample example = encoder.encode(pair.pairId(), chat.prompt(prompt),
-                chat.completion(prompt, pair.chosen()), chat.completion(prompt, pair.rejected()));
+        PreferenceExample example = encoder.encode(pair.pairId(), base.tokenizer().chat(), prompt, pair.chosen(),
+                pair.rejected());
         int context = base.model().config().contextLength();
         if (example.promptIds().length + Math.max(example.chosenIds().length, example.rejectedIds().length)
                 > context) {
@@ -120,7 +127,7 @@ public final class TrainingSession implements AutoCloseable {
             LoraAdapter adapter = clean.isPresent() ? base.loadAdapter(store.dir(state.policy(), clean.getAsLong()))
                     : LoraAdapter.create(base.model(), settings.lora(), state.policy().hashCode(), base.manager());
             long pairs = clean.isPresent() ? store.metadata(state.policy(), clean.getAsLong()).pairsTrained() : 0;
-            PolicyState next = state.rebase(adapter, new DpoTrainer(base.model(), adapter, settings.train()),
+            PolicyState next = state.rebase(adapter, online(adapter, state.policy()),
                     clean.orElse(0), pairs);
             state.close();
             e.setValue(next);
@@ -128,6 +135,12 @@ public final class TrainingSession implements AutoCloseable {
             LOG.warnf("%s: v%d descends from a rolled-back version; training continues from v%d", state.policy(),
                     state.version(), clean.orElse(0));
         }
+    }
+
+    /** The recipe's trainer for an adapter; the replay draw is seeded by the policy, as the adapter's init is. */
+    private OnlineDpo online(LoraAdapter adapter, String policy) {
+        return new OnlineDpo(new DpoTrainer(base.model(), adapter, settings.train()), settings.online(),
+                policy.hashCode());
     }
 
     /** The newest stored version whose line holds no rolled-back version. */
@@ -270,14 +283,14 @@ public final class TrainingSession implements AutoCloseable {
         OptionalLong newest = newestClean(policy);
         if (newest.isEmpty()) {
             LoraAdapter fresh = LoraAdapter.create(base.model(), settings.lora(), policy.hashCode(), base.manager());
-            return new PolicyState(policy, fresh, new DpoTrainer(base.model(), fresh, settings.train()), 0, 0,
+            return new PolicyState(policy, fresh, online(fresh, policy), 0, 0,
                     Instant.now(), CheckpointCoverage.none(),
                     settings.dedupeWindow());
         }
         CheckpointMetadata meta = store.metadata(policy, newest.getAsLong());
         LoraAdapter adapter = base.loadAdapter(store.dir(policy, meta.version()));
-        DpoTrainer trainer = new DpoTrainer(base.model(), adapter, settings.train());
-        resumeOptimizer(policy, meta.version(), trainer);
+        OnlineDpo trainer = online(adapter, policy);
+        resumeOptimizer(policy, meta.version(), trainer.trainer());
         PolicyState state = new PolicyState(policy, adapter, trainer,
                 meta.version(), meta.pairsTrained(), meta.createdAt(),
                 CheckpointCoverage.fromAttributes(meta.attributes()), settings.dedupeWindow());
@@ -286,7 +299,7 @@ public final class TrainingSession implements AutoCloseable {
                     .forEach(state::remember);
         }
         LOG.infof("%s resumes from v%d (%d pairs trained, optimizer at step %d)", policy, meta.version(),
-                meta.pairsTrained(), trainer.steps());
+                meta.pairsTrained(), trainer.trainer().steps());
         return state;
     }
 

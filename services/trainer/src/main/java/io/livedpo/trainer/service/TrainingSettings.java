@@ -3,6 +3,7 @@ package io.livedpo.trainer.service;
 import io.livedpo.policy.dpo.DpoConfig;
 import io.livedpo.policy.lora.LoraConfig;
 import io.livedpo.policy.optim.AdamWConfig;
+import io.livedpo.policy.train.OnlineRecipe;
 import io.livedpo.policy.train.TrainConfig;
 import io.livedpo.trainer.config.TrainerConfig;
 import java.time.Duration;
@@ -17,9 +18,17 @@ import java.util.List;
  * @param checkpointEvery      ...or this long after its last checkpoint, if it trained since (T)
  * @param keep                 versions kept per policy
  * @param dedupeWindow         pair ids remembered per policy
+ * @param online               steps per batch, replay, reference refresh, staleness
  */
 public record TrainingSettings(int batchSize, Duration batchWait, int checkpointEverySteps, Duration checkpointEvery,
-                               int keep, int dedupeWindow, LoraConfig lora, TrainConfig train) {
+                               int keep, int dedupeWindow, LoraConfig lora, TrainConfig train, OnlineRecipe online) {
+
+    /** One step per batch against the base, every pair kept: {@link OnlineRecipe#defaults()}. */
+    public TrainingSettings(int batchSize, Duration batchWait, int checkpointEverySteps, Duration checkpointEvery,
+                            int keep, int dedupeWindow, LoraConfig lora, TrainConfig train) {
+        this(batchSize, batchWait, checkpointEverySteps, checkpointEvery, keep, dedupeWindow, lora, train,
+                OnlineRecipe.defaults());
+    }
 
     public TrainingSettings {
         if (batchSize < 1 || checkpointEverySteps < 1 || keep < 1 || dedupeWindow < 0) {
@@ -34,6 +43,8 @@ public record TrainingSettings(int batchSize, Duration batchWait, int checkpoint
                 d.learningRate(), d.warmupSteps(), d.maxGradNorm(), AdamWConfig.defaults());
         return new TrainingSettings(c.batch().size(), c.batch().maxWait(), c.checkpoint().everySteps(),
                 c.checkpoint().every(), c.checkpoint().keep(), c.checkpoint().dedupeWindow(),
-                new LoraConfig(d.loraRank(), d.loraAlpha(), loraTargets), train);
+                new LoraConfig(d.loraRank(), d.loraAlpha(), loraTargets), train,
+                new OnlineRecipe(d.stepsPerBatch(), d.replaySize(), d.replayPerStep(), d.refreshEvery(),
+                        d.refreshAlpha(), d.maxStaleness()));
     }
 }

@@ -1,0 +1,91 @@
+package io.livedpo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.livedpo.events.EventJson;
+import io.livedpo.events.PairSource;
+import io.livedpo.events.PreferencePair;
+import io.livedpo.events.PromptMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recipe study's two harnesses on the tiny fixture: a recorded pairs topic replayed, and the loop simulated. */
+class RecipeStudyCommandsTest {
+
+    @Test
+    void replayTrainsTheRecordedPairsInOrderAndEvaluatesEveryNPairs(@TempDir Path tmp) throws IOException {
+        Path pairs = tmp.resolve("livedpo.pairs.v1.jsonl");
+        List<String> lines = new ArrayList<>();
+        // Answers' versions as a lagging replica would serve them: pairs 4 and 5 come from v1 after v3 was seen.
+        long[] versions = {0, 0, 3, 3, 1, 1, 3, 3, 3, 3};
+        for (int i = 0; i < versions.length; i++) {
+            lines.add(EventJson.MAPPER.writeValueAsString(pair("default", i, versions[i])));
+        }
+        lines.add(EventJson.MAPPER.writeValueAsString(pair("other-policy", 99, 0)));
+        Files.write(pairs, lines);
+
+        CliRun run = CliRun.of("replay", "--model", LivedpoCliTest.MODEL, "--pairs", pairs.toString(),
+                "--batch-size", "2", "--eval-every", "4", "--eval", "3", "--lora-rank", "4", "--lr", "1e-2",
+                "--steps-per-batch", "2", "--label", "t");
+        assertEquals(0, run.exitCode(), run.err());
+        List<JsonNode> rows = run.json();
+        assertEquals(List.of(0, 4, 8, 10), rows.stream().map(r -> r.get("pairs").asInt()).toList(),
+                "the base, every 4 pairs, and the end; the other policy's pair is not replayed");
+        assertEquals(10, rows.get(3).get("steps").asInt(), "5 batches, 2 steps each");
+        assertEquals(0.0, rows.get(0).get("kl").asDouble(), "the base is the reference");
+        assertTrue(rows.get(3).get("kl").asDouble() != 0.0, "the trained policy moved");
+        for (JsonNode r : rows) {
+            double up = r.get("thumbs_up").asDouble();
+            assertTrue(up > 0 && up < 1, r.toString());
+            assertEquals("t", r.get("label").asText());
+            assertEquals(3, r.get("eval_prompts").asInt());
+        }
+
+        CliRun fresh = CliRun.of("replay", "--model", LivedpoCliTest.MODEL, "--pairs", pairs.toString(),
+                "--batch-size", "2", "--eval-every", "100", "--eval", "2", "--lora-rank", "4",
+                "--max-staleness", "0");
+        assertEquals(0, fresh.exitCode(), fresh.err());
+        JsonNode end = fresh.json().get(fresh.json().size() - 1);
+        assertEquals(2, end.get("stale_dropped").asInt(), "the two v1 pairs came after v3");
+        assertEquals(8, end.get("pairs").asInt());
+    }
+
+    @Test
+    void replayRefusesAFileWithoutThePolicysPairs(@TempDir Path tmp) throws IOException {
+        Path pairs = tmp.resolve("pairs.jsonl");
+        Files.writeString(pairs, EventJson.MAPPER.writeValueAsString(pair("other", 1, 0)) + "\n");
+        CliRun run = CliRun.of("replay", "--model", LivedpoCliTest.MODEL, "--pairs", pairs.toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("no pairs of policy 'default'"), run.err());
+    }
+
+    @Test
+    void simulateOfflineRunsVersionsOnPolicyAndEvaluates() {
+        CliRun run = CliRun.of("simulate-offline", "--model", LivedpoCliTest.MODEL, "--max-pairs", "8",
+                "--pairs-per-version", "4", "--batch-size", "2", "--eval-every", "4", "--eval", "2",
+                "--lora-rank", "4", "--adversarial-share", "0.2");
+        assertEquals(0, run.exitCode(), run.err());
+        List<JsonNode> rows = run.json();
+        assertEquals(List.of(0, 4, 8), rows.stream().map(r -> r.get("pairs").asInt()).toList());
+        assertEquals(List.of(0, 1, 2), rows.stream().map(r -> r.get("versions").asInt()).toList());
+        assertEquals(0.2, rows.get(2).get("adversarial_share").asDouble());
+        assertTrue(Double.isFinite(rows.get(2).get("kl").asDouble()));
+    }
+
+    private static PreferencePair pair(String policy, int i, long version) {
+        String a = "r-" + i + "-a";
+        String b = "r-" + i + "-b";
+        Instant at = Instant.parse("2026-12-01T00:00:00Z").plusSeconds(i);
+        return new PreferencePair(PreferencePair.SCHEMA, PreferencePair.idOf(a, b), policy,
+                List.of(new PromptMessage("user", "What is " + i + " + 1?")), (i + 1) + ".", "No idea.", a, b,
+                version, version, PairSource.PAIRWISE, at, at);
+    }
+}
