@@ -32,6 +32,9 @@ final class LongContextModel {
     /** Writes the model into a new directory under {@code parent}; the same seed gives the same files. */
     static Path write(Path parent, long seed) throws IOException {
         Path dir = Files.createDirectories(parent.resolve("model"));
+        // Removed when the test JVM exits: deleteOnExit runs in reverse order, so the files go before their folders.
+        parent.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
         ObjectMapper json = new ObjectMapper();
         ObjectNode config = (ObjectNode) json.readTree(TestClients.BASE.resolve("config.json").toFile());
         config.put("n_positions", P).put("n_ctx", P);
@@ -86,6 +89,9 @@ final class LongContextModel {
                 b.asFloatBuffer().put(a);
                 out.write(b.array());
             }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(f -> f.toFile().deleteOnExit());
         }
         return dir;
     }
