@@ -6,18 +6,21 @@
 #
 #   load-tests/serving-bench.sh services/serving/target/quarkus-app after [-Dlivedpo.serving.batching.max-running=32 ...]
 #   CLIENTS="1 32" DUR=30 PORT=18391 OUTDIR=/tmp/bench load-tests/serving-bench.sh APPDIR LABEL
+# Health and metrics are on serving's management port (MPORT, default PORT+1); ModelControl gets a free port, so the
+# benchmark does not collide with a stack running beside it.
 set -u
 APP=$(realpath "$1"); LABEL=$2; shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
 PORT=${PORT:-18391}
+MPORT=${MPORT:-$((PORT + 1))}
 OUTDIR=${OUTDIR:-/tmp/livedpo-serving-bench}
 mkdir -p "$OUTDIR"
 cd "$HERE/.."
-KAFKA_BOOTSTRAP_SERVERS=localhost:1 java -Dquarkus.http.port=$PORT -Dlivedpo.serving.model-dir=models/demo "$@" -jar $APP/quarkus-run.jar > "$OUTDIR/$LABEL-server.log" 2>&1 &
+KAFKA_BOOTSTRAP_SERVERS=localhost:1 java -Dquarkus.http.port=$PORT -Dquarkus.management.port=$MPORT -Dlivedpo.serving.control.port=0 -Dlivedpo.serving.model-dir=models/demo "$@" -jar $APP/quarkus-run.jar > "$OUTDIR/$LABEL-server.log" 2>&1 &
 PID=$!
-for i in $(seq 1 300); do curl -sf localhost:$PORT/q/health/ready >/dev/null && break; sleep 1; done
+for i in $(seq 1 300); do curl -sf localhost:$MPORT/q/health/ready >/dev/null && break; sleep 1; done
 URL=http://localhost:$PORT/v1/chat/completions
-M=http://localhost:$PORT/q/metrics
+M=http://localhost:$MPORT/q/metrics
 tokens() { curl -s $M | awk '/^livedpo_serving_generated_tokens_total/ {s+=$2} END {print s+0}'; }
 drain() { # abandoned requests of the previous run keep decoding: wait until generation stops
   local a b; a=$(tokens); for i in $(seq 1 120); do sleep 1; b=$(tokens); [ "$a" = "$b" ] && return; a=$b; done; }

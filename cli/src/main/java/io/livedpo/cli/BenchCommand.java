@@ -17,9 +17,7 @@ import io.livedpo.policy.train.DpoTrainer;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.policy.train.TrainConfig;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,13 +163,8 @@ final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    /**
-     * CPU time of the whole process, PyTorch's native threads included: on a shared machine, wall time measures the
-     * neighbours as much as the model, and CPU seconds per step tell the two apart.
-     */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return Timing.processCpuNanos();
     }
 
     private static double median(int repetitions, Runnable work) {
@@ -181,8 +174,7 @@ final class BenchCommand implements Callable<Integer> {
             work.run();
             seconds[i] = (System.nanoTime() - start) / 1e9;
         }
-        Arrays.sort(seconds);
-        return seconds[repetitions / 2];
+        return Timing.median(seconds);
     }
 
     private static Map<String, Object> row(String benchmark, Object... keyValues) {

@@ -68,6 +68,26 @@ class LivedpoCliTest {
     }
 
     @Test
+    void generateRepeatTimesTheSameGeneration() {
+        String[] plain = {"generate", "--model", MODEL, "--prompt", "User: hi\nAssistant:", "--max-tokens", "6",
+                "--temperature", "0", "--seed", "3"};
+        CliRun once = CliRun.of(plain);
+        String[] timedArgs = java.util.Arrays.copyOf(plain, plain.length + 2);
+        timedArgs[plain.length] = "--repeat";
+        timedArgs[plain.length + 1] = "2";
+        CliRun timed = CliRun.of(timedArgs);
+        assertEquals(0, timed.exitCode(), timed.err());
+        JsonNode g = timed.json().get(0);
+        // The timed runs repeat the same generation: same ids as without --repeat, and the timing fields beside them.
+        assertEquals(once.json().get(0).get("ids"), g.get("ids"));
+        assertFalse(once.json().get(0).has("seconds"));
+        assertTrue(g.get("seconds").asDouble() > 0, g.toString());
+        assertEquals(g.get("ids").size() / g.get("seconds").asDouble(), g.get("tokens_per_second").asDouble(), 1e-6);
+        assertTrue(g.get("prompt_tokens").asInt() > 0, g.toString());
+        assertEquals(2, CliRun.of("generate", "--model", MODEL, "--prompt", "x", "--repeat", "-1").exitCode());
+    }
+
+    @Test
     void trainWritesACheckpointThatInspectScoreAndExportUse(@TempDir Path tmp) throws IOException {
         Path pairs = tmp.resolve("pairs.jsonl");
         Files.writeString(pairs, """

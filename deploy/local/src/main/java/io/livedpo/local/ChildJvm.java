@@ -6,12 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A JVM the stack started, its stdout and stderr in one log file; stopped gracefully first (SIGTERM), then killed. */
 final class ChildJvm implements AutoCloseable {
 
     private static final long GRACE_SECONDS = 20;
+
+    /**
+     * OpenMP's wait policy for PyTorch's intra-op threads in every child, unless the caller's environment sets one. The
+     * default (spin before sleeping) makes each of the ~500 small ops of a decode step wait for a thread that a busy
+     * neighbour has descheduled: with four JVMs on two cores, or a build beside the stack, 2-thread decoding collapsed
+     * to almost nothing (docs/BENCHMARKS.md, "Threads when cores are shared"). PASSIVE threads sleep at once instead.
+     * An environment variable because libgomp reads it when PyTorch loads: no setting inside the JVM can change it.
+     */
+    static final Map<String, String> TORCH_ENVIRONMENT = Map.of("OMP_WAIT_POLICY", "PASSIVE");
 
     private final String name;
     private final Process process;
@@ -33,6 +43,7 @@ final class ChildJvm implements AutoCloseable {
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        TORCH_ENVIRONMENT.forEach(pb.environment()::putIfAbsent);
         return new ChildJvm(name, pb.start(), log);
     }
 

@@ -109,8 +109,14 @@ final class TestClients {
     /** As above, with {@code extraBytes} of notes beside the weights so the archive spans several 1 MiB chunks. */
     static Archive checkpoint(Path workDir, String policy, long version, String baseModel, float bScale,
                               int extraBytes) throws IOException {
+        return checkpoint(BASE, workDir, policy, version, baseModel, bScale, extraBytes);
+    }
+
+    /** As above for the base model in {@code baseDir}; {@code version} seeds the adapter, so each version differs. */
+    static Archive checkpoint(Path baseDir, Path workDir, String policy, long version, String baseModel, float bScale,
+                              int extraBytes) throws IOException {
         Path dir = workDir.resolve(policy + "-" + version + "-" + UUID.randomUUID());
-        try (NDManager m = NDManager.newBaseManager(); Gpt2Model base = Gpt2Model.load(BASE, m);
+        try (NDManager m = NDManager.newBaseManager(); Gpt2Model base = Gpt2Model.load(baseDir, m);
              LoraAdapter adapter = LoraAdapter.create(base, new LoraConfig(4, 8f, LoraConfig.GPT2_TARGETS),
                      version, m)) {
             for (NDArray p : adapter.parameters()) {

@@ -8,7 +8,9 @@ import io.livedpo.policy.generate.SamplingParams;
 import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.serving.config.ServingConfig;
 import io.livedpo.serving.support.Daemons;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,6 +26,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -43,6 +46,9 @@ public class BatchScheduler {
     private final AtomicBoolean running = new AtomicBoolean();
     private final DistributionSummary batchSize;
     private final Timer firstToken;
+    private final Counter cancelled;
+    // Sequences holding a KV-cache slot, written by the decoding thread after every change, read by metrics and tests.
+    private final AtomicInteger runningSequences = new AtomicInteger();
     // Decoding thread only: one batch per base model, and the task behind each running sequence.
     private final Map<PolicyModel, ContinuousBatch> batches = new IdentityHashMap<>();
     private final Map<DecodingSequence, Running> inFlight = new IdentityHashMap<>();
@@ -66,6 +72,11 @@ public class BatchScheduler {
         this.firstToken = Timer.builder("livedpo.serving.time.to.first.token")
                 .description("from a request's arrival to its first text").publishPercentileHistogram()
                 .register(meters);
+        this.cancelled = Counter.builder("livedpo.serving.sequences.cancelled")
+                .description("sequences stopped mid-decoding because their client went away or gave up")
+                .register(meters);
+        Gauge.builder("livedpo.serving.sequences.running", runningSequences, AtomicInteger::get)
+                .description("sequences holding a KV-cache slot in the running batches").register(meters);
     }
 
     void start(@Observes StartupEvent event) {
@@ -97,6 +108,11 @@ public class BatchScheduler {
 
     public int queued() {
         return queue.size();
+    }
+
+    /** Sequences in the running batches (each holds a KV-cache slot), as of the decoding thread's last change. */
+    public int running() {
+        return runningSequences.get();
     }
 
     private void run() {
@@ -146,6 +162,7 @@ public class BatchScheduler {
             DecodingSequence seq = batch.admit(task.promptIds(), task.params(), task.version().adapter(),
                     text -> onText(r, text));
             inFlight.put(seq, r);
+            runningSequences.set(inFlight.size());
         } catch (RuntimeException e) {
             task.result().completeExceptionally(e);
         }
@@ -170,10 +187,12 @@ public class BatchScheduler {
                 if (seq.finished()) {
                     task.result().complete(seq.result());
                 } else {
+                    cancelled.increment();
                     task.result().completeExceptionally(new CancellationException("cancelled while decoding"));
                 }
             }
         }
+        runningSequences.set(inFlight.size());
     }
 
     private void onText(Running r, String text) {
@@ -190,6 +209,7 @@ public class BatchScheduler {
             r.task.result().completeExceptionally(cause);
         }
         inFlight.clear();
+        runningSequences.set(0);
         batches.values().forEach(ContinuousBatch::close);
         batches.clear();
     }

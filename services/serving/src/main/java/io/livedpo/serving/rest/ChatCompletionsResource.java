@@ -6,9 +6,11 @@ import io.livedpo.serving.service.ChatResult;
 import io.livedpo.serving.service.ChatService;
 import io.livedpo.serving.service.ModelName;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -41,7 +43,7 @@ public class ChatCompletionsResource {
     @POST
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response complete(ChatCompletionRequest request) {
+    public Response complete(ChatCompletionRequest request, @Context HttpServerResponse http) {
         if (request == null) {
             throw new io.livedpo.serving.service.InvalidRequestException("body", "a JSON request body is required");
         }
@@ -53,11 +55,11 @@ public class ChatCompletionsResource {
                     .header(ModelName.HEADER, result.model()).build();
         }
         // The version is fixed before the first token, so the header can name it before streaming starts.
-        return Response.ok(stream(prepared), "text/event-stream").header("Cache-Control", "no-cache")
+        return Response.ok(stream(prepared, http), "text/event-stream").header("Cache-Control", "no-cache")
                 .header(ModelName.HEADER, prepared.model()).build();
     }
 
-    private StreamingOutput stream(ChatService.Prepared p) {
+    private StreamingOutput stream(ChatService.Prepared p, HttpServerResponse http) {
         LinkedBlockingQueue<ChatCompletionChunk> chunks = new LinkedBlockingQueue<>();
         CompletableFuture<ChatResult> done = CompletableFuture.supplyAsync(
                 () -> chat.execute(p, (index, delta) -> chunks.add(chunk(p, index, new ChatCompletionChunk.Delta(
@@ -68,6 +70,11 @@ public class ChatCompletionsResource {
             }
             try {
                 while (!done.isDone() || !chunks.isEmpty()) {
+                    // A write to a connection the client has closed can vanish without an error: ask the connection,
+                    // at least every 50 ms, so a hang-up frees the sequences' slots at the next decoding step.
+                    if (http.closed()) {
+                        throw new IOException("the client closed the connection mid-stream");
+                    }
                     ChatCompletionChunk c = chunks.poll(50, TimeUnit.MILLISECONDS);
                     if (c != null) {
                         write(out, c);
