@@ -25,12 +25,14 @@ public record ChaosScenario(StackSettings stack, int users, double rate, double 
     public static final String POLICY = "default";
 
     /**
-     * The stack for a chaos run: two serving replicas, a trainer that checkpoints after every step (so a kill lands
-     * between a step and its commit more often) and keeps every checkpoint (the record the reconciliation reads),
-     * and feedback that sweeps its pairing state every second.
+     * The stack for a chaos run: two serving replicas (the second one's links with the trainer through partition
+     * proxies), a trainer that checkpoints after every step (so a kill lands between a step and its commit more
+     * often) and keeps every checkpoint (the record the reconciliation reads), and feedback that sweeps its pairing
+     * state every second.
      */
     public static StackSettings stackSettings(Path home, Path dataDir, Path model, Ports ports) {
-        return StackSettings.of(home, dataDir, model, ports).withServingReplicas(2).withOverrides(Map.of(
+        return StackSettings.of(home, dataDir, model, ports).withServingReplicas(2).withPartitionableReplica()
+                .withOverrides(Map.of(
                 Service.TRAINER, Map.of(
                         "livedpo.trainer.batch.size", "4",
                         "livedpo.trainer.batch.max-wait", "1s",
