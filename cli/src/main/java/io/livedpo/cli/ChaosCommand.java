@@ -77,8 +77,8 @@ final class ChaosCommand implements Callable<Integer> {
     long brokerDownSeconds;
 
     @Option(names = "--partition", defaultValue = "20", paramLabel = "SECONDS",
-            description = "how long the trainer stays cut off from the second replica once the first got a version"
-                    + " the second lacks")
+            description = "how long the trainer stays cut off from the second replica once the first got two"
+                    + " versions more")
     long partitionSeconds;
 
     @Option(names = "--deadline", defaultValue = "300", paramLabel = "SECONDS",

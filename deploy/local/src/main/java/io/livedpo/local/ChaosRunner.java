@@ -24,7 +24,7 @@ public final class ChaosRunner {
     /**
      * @param brokerDown how long the broker stays stopped (the fault's length; the services run without it)
      * @param partition  how long the trainer stays partitioned from a replica, at least (the partition lasts until
-     *                   the other replica has received a version the cut-off one lacks, and then this long)
+     *                   the other replica has received two versions more, and then this long)
      * @param settle     load held after each recovery, before the next fault
      * @param deadline   longest wait for a trigger or a recovery
      */
@@ -105,12 +105,17 @@ public final class ChaosRunner {
                 }
                 String other = s.servingUrls().get(0);
                 String cutOff = s.servingUrls().get(cut);
+                long otherAtCut = served(other);
                 downFrom = Instant.now();
                 stack.partition();
-                // The trainer goes on publishing to the replica it still reaches (announcements and pushes are not
-                // held up by the one it cannot): wait until that replica serves a version the cut-off one lacks.
-                Poll.until("the trainer publishes to " + other + " while " + cutOff + " is partitioned",
-                        settings.deadline(), () -> served(other) > served(cutOff), () -> null);
+                // The trainer goes on publishing to the replica it still reaches: wait until that one serves two
+                // versions more than when the partition began (the second is published while the push of the first
+                // to the cut-off replica hangs, so publishing does not wait for it) and is ahead of the cut-off one.
+                Poll.until("the trainer publishes two versions to " + other + " while " + cutOff + " is partitioned",
+                        settings.deadline(), () -> {
+                            long v = served(other);
+                            return v >= otherAtCut + 2 && v > served(cutOff);
+                        }, () -> null);
                 hold(settings.partition());
                 // Still ahead at the end: the cut-off replica got nothing from the trainer meanwhile. (It may finish
                 // installing a push that was wholly delivered before the cut, hence a wait, not a single look.)

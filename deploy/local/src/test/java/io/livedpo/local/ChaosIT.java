@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
  * The short fault scenario ({@code livedpo chaos}'s, shortened): the stack with two serving replicas on the tiny
  * fixture model under simulated load; one {@code kill -9} each of a serving replica, feedback and the trainer (while
  * it trains) and one broker stop/start, each followed by a restart; one network partition between the trainer and the
- * second replica (the runner fails unless the first replica gets a new version meanwhile and the second none, and the
- * second catches up once healed); then the reconciliation against the users' ledger. No accepted vote may be lost or
- * doubled, no pair duplicated or trained twice, every pair must be in a checkpoint, both replicas must end on the
+ * second replica (the runner fails unless the first replica gets two new versions meanwhile and the second none, and
+ * the second catches up once healed); then the reconciliation against the users' ledger. No accepted vote may be lost
+ * or doubled, no pair duplicated or trained twice, every pair must be in a checkpoint, both replicas must end on the
  * newest version and chat failures must stay within what the down time of the killed replica explains (none for the
  * partition: chat never went through it).
  */
