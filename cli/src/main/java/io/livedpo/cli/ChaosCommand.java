@@ -61,8 +61,8 @@ final class ChaosCommand implements Callable<Integer> {
     int maxTokens;
 
     @Option(names = "--faults", split = ",", paramLabel = "F",
-            defaultValue = "serving-kill,feedback-kill,trainer-kill,broker-restart,trainer-partition",
-            description = "in order: serving-kill, feedback-kill, trainer-kill, broker-restart, trainer-partition")
+            defaultValue = "trainer-partition,serving-kill,feedback-kill,trainer-kill,broker-restart",
+            description = "in order: trainer-partition, serving-kill, feedback-kill, trainer-kill, broker-restart")
     List<String> faults;
 
     @Option(names = "--rounds", defaultValue = "1", paramLabel = "N", description = "run the fault list N times")
