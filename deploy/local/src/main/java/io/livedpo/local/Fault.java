@@ -15,8 +15,8 @@ public enum Fault {
     BROKER_RESTART("broker-restart"),
     /**
      * A network partition between the trainer and the last serving replica ({@link PartitionProxy} on both links:
-     * pushes to it, its fetches from the trainer's store): open connections reset, then all traffic held for a while,
-     * then healed. The replica keeps serving chat and reading the broker meanwhile.
+     * pushes to it, its fetches from the trainer's store): all traffic held (black-holed, no reset) for a while, then
+     * healed. The replica keeps serving chat and reading the broker meanwhile.
      */
     TRAINER_PARTITION("trainer-partition");
 

@@ -210,17 +210,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Partitions the trainer from the partitionable serving replica, both ways: open connections on its two links are
-     * reset, then every byte and new connection is held (black-holed) until {@link #heal}. The replica still serves
-     * chat and still reads the broker: only its links with the trainer are cut, as by a network partition between
-     * the two pods.
+     * Partitions the trainer from the partitionable serving replica, both ways: every byte and new connection on its
+     * two links is held (black-holed) until {@link #heal}, as when a network drops the packets — no reset, so the
+     * open gRPC connections look alive and calls on them wait out their deadlines (a reset would make gRPC fail them
+     * at once, which is the gentler case). The replica still serves chat and still reads the broker: only its links
+     * with the trainer are cut, as by a network partition between the two pods.
      */
     public void partition() {
         requirePartitionable();
-        for (PartitionProxy link : List.of(controlLink, storeLink)) {
-            link.cut();
-            link.blackHole();
-        }
+        controlLink.blackHole();
+        storeLink.blackHole();
     }
 
     /** Ends {@link #partition}: the links pass traffic again. */
