@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(mixinStandardHelpOptions = true, name = "chaos",
         description = "Run the loop locally with two serving replicas under simulated load, kill -9 serving, feedback"
-                + " and the trainer and restart the broker one after another, then reconcile every accepted vote"
+                + " and the trainer, restart the broker and partition the trainer from a replica one after another,"
+                + " then reconcile every accepted vote"
                 + " and every pair; one JSON line per fault, the table on stderr, exit 1 if a check failed.")
 final class ChaosCommand implements Callable<Integer> {
 
@@ -60,8 +61,8 @@ final class ChaosCommand implements Callable<Integer> {
     int maxTokens;
 
     @Option(names = "--faults", split = ",", paramLabel = "F",
-            defaultValue = "serving-kill,feedback-kill,trainer-kill,broker-restart",
-            description = "in order: serving-kill, feedback-kill, trainer-kill, broker-restart")
+            defaultValue = "trainer-partition,serving-kill,feedback-kill,trainer-kill,broker-restart",
+            description = "in order: trainer-partition, serving-kill, feedback-kill, trainer-kill, broker-restart")
     List<String> faults;
 
     @Option(names = "--rounds", defaultValue = "1", paramLabel = "N", description = "run the fault list N times")
@@ -75,6 +76,11 @@ final class ChaosCommand implements Callable<Integer> {
             description = "how long the broker stays stopped")
     long brokerDownSeconds;
 
+    @Option(names = "--partition", defaultValue = "20", paramLabel = "SECONDS",
+            description = "how long the trainer stays cut off from the second replica once the first got two"
+                    + " versions more")
+    long partitionSeconds;
+
     @Option(names = "--deadline", defaultValue = "300", paramLabel = "SECONDS",
             description = "longest wait for the first version, a fault's trigger or recovery, and the final settling")
     long deadlineSeconds;
@@ -83,9 +89,10 @@ final class ChaosCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (rounds < 1 || users < 1 || !(rate > 0) || settleSeconds < 0 || brokerDownSeconds < 0) {
-            throw new BadInputException("--rounds, --users and --rate must be positive, --settle and --broker-down"
-                    + " not negative");
+        if (rounds < 1 || users < 1 || !(rate > 0) || settleSeconds < 0 || brokerDownSeconds < 0
+                || partitionSeconds < 0) {
+            throw new BadInputException("--rounds, --users and --rate must be positive, --settle, --broker-down and"
+                    + " --partition not negative");
         }
         List<Fault> plan = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
@@ -108,7 +115,8 @@ final class ChaosCommand implements Callable<Integer> {
             StackSettings stack = ChaosScenario.stackSettings(home, dataDir, modelDir, Ports.ephemeral());
             ChaosScenario scenario = new ChaosScenario(stack, users, rate, abShare, maxTokens, deadline,
                     new ChaosRunner.Settings(plan, Duration.ofSeconds(brokerDownSeconds),
-                            Duration.ofSeconds(settleSeconds), deadline), deadline);
+                            Duration.ofSeconds(partitionSeconds), Duration.ofSeconds(settleSeconds), deadline),
+                    deadline);
             ChaosReport report = scenario.run(line -> {
                 err.println("livedpo chaos: " + line);
                 err.flush();

@@ -16,6 +16,20 @@ class ChaosCommandTest {
     }
 
     @Test
+    void theUnknownFaultMessageNamesThePartition() {
+        CliRun run = CliRun.of("chaos", "--faults", "netsplit", "--data-dir", "target/chaos-never");
+        assertEquals(Livedpo.BAD_INPUT, run.exitCode());
+        assertTrue(run.err().contains("trainer-partition"), run.err());
+    }
+
+    @Test
+    void aNegativePartitionIsBadInput() {
+        CliRun run = CliRun.of("chaos", "--partition", "-1", "--data-dir", "target/chaos-never");
+        assertEquals(Livedpo.BAD_INPUT, run.exitCode());
+        assertTrue(run.err().contains("--partition"), run.err());
+    }
+
+    @Test
     void zeroRoundsIsBadInput() {
         CliRun run = CliRun.of("chaos", "--rounds", "0", "--data-dir", "target/chaos-never");
         assertEquals(Livedpo.BAD_INPUT, run.exitCode());

@@ -23,10 +23,13 @@ public final class ChaosRunner {
 
     /**
      * @param brokerDown how long the broker stays stopped (the fault's length; the services run without it)
+     * @param partition  how long the trainer stays partitioned from a replica, at least (the partition lasts until
+     *                   the other replica has received two versions more, and then this long)
      * @param settle     load held after each recovery, before the next fault
      * @param deadline   longest wait for a trigger or a recovery
      */
-    public record Settings(List<Fault> faults, Duration brokerDown, Duration settle, Duration deadline) {
+    public record Settings(List<Fault> faults, Duration brokerDown, Duration partition, Duration settle,
+                           Duration deadline) {
         public Settings {
             faults = List.copyOf(faults);
         }
@@ -95,6 +98,39 @@ public final class ChaosRunner {
                 Poll.until("feedback ready after the broker restart", settings.deadline(),
                         () -> ready(s.managementUrl(Service.FEEDBACK)), () -> null);
             }
+            case TRAINER_PARTITION -> {
+                int cut = s.partitionableReplica();
+                if (cut < 0) {
+                    throw new IllegalStateException("trainer-partition needs a stack with a partitionable replica");
+                }
+                String other = s.servingUrls().get(0);
+                String cutOff = s.servingUrls().get(cut);
+                long otherAtCut = served(other);
+                downFrom = Instant.now();
+                stack.partition();
+                // The trainer goes on publishing to the replica it still reaches: wait until that one serves two
+                // versions more than when the partition began (the second is published while the push of the first
+                // to the cut-off replica hangs, so publishing does not wait for it) and is ahead of the cut-off one.
+                Poll.until("the trainer publishes two versions to " + other + " while " + cutOff + " is partitioned",
+                        settings.deadline(), () -> {
+                            long v = served(other);
+                            return v >= otherAtCut + 2 && v > served(cutOff);
+                        }, () -> null);
+                hold(settings.partition());
+                // Still ahead at the end: the cut-off replica got nothing from the trainer meanwhile. (It may finish
+                // installing a push that was wholly delivered before the cut, hence a wait, not a single look.)
+                Poll.until(cutOff + " stays behind " + other + " while partitioned", settings.deadline(),
+                        () -> served(other) > served(cutOff), () -> null);
+                long newest = served(other);
+                long stuck = served(cutOff);
+                log.accept("fault trainer-partition: " + other + " on v" + newest + ", " + cutOff + " held at v"
+                        + stuck + "; healing");
+                stack.heal();
+                // Recovered when the replica that was cut off catches up (a push retried, or a fetch after the
+                // announcement it read from the broker meanwhile).
+                Poll.until(cutOff + " catches up to v" + newest + " after the partition heals", settings.deadline(),
+                        () -> served(cutOff) >= newest, () -> null);
+            }
             default -> throw new IllegalArgumentException(fault.toString());
         }
         Instant downTo = Instant.now();
@@ -108,6 +144,10 @@ public final class ChaosRunner {
      */
     private static void hold(Duration d) throws InterruptedException {
         TimeUnit.MILLISECONDS.sleep(d.toMillis());
+    }
+
+    private long served(String replicaUrl) {
+        return Reconciliation.servedVersion(http, replicaUrl, ChaosScenario.POLICY);
     }
 
     /** Applied steps (all policies); NaN while the trainer does not answer. */

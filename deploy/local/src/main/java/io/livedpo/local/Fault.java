@@ -12,7 +12,13 @@ public enum Fault {
      */
     TRAINER_KILL("trainer-kill"),
     /** The broker stopped (SIGTERM) for a while, then started on the same log dir. */
-    BROKER_RESTART("broker-restart");
+    BROKER_RESTART("broker-restart"),
+    /**
+     * A network partition between the trainer and the last serving replica ({@link PartitionProxy} on both links:
+     * pushes to it, its fetches from the trainer's store): all traffic held (black-holed, no reset) for a while, then
+     * healed. The replica keeps serving chat and reading the broker meanwhile.
+     */
+    TRAINER_PARTITION("trainer-partition");
 
     private final String label;
 
@@ -31,7 +37,7 @@ public enum Fault {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown fault '" + label + "'; known: serving-kill, feedback-kill, "
-                + "trainer-kill, broker-restart");
+        throw new IllegalArgumentException("unknown fault '" + label + "'; known: " + String.join(", ",
+                java.util.Arrays.stream(values()).map(Fault::label).toList()));
     }
 }

@@ -1,6 +1,7 @@
 package io.livedpo.local;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -20,6 +21,9 @@ public final class LocalStack implements AutoCloseable {
     private final Secrets secrets = Secrets.generate();
     private final List<ServiceProcess> services;
     private BrokerProcess broker;
+    /** The partitionable replica's links: the trainer → its ModelControl, it → the trainer's CheckpointStore. */
+    private PartitionProxy controlLink;
+    private PartitionProxy storeLink;
 
     private LocalStack(StackSettings settings, BrokerProcess broker, List<ServiceProcess> services) {
         this.settings = settings;
@@ -50,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
         LocalStack stack = new LocalStack(settings, broker, new ArrayList<>());
         try {
             TopicSetup.create(broker.bootstrapServers());
+            stack.openTrainerLinks();
             // In order: the trainer pushes to serving, and serving's feedback page points at feedback; each one
             // retries its peers, so the order only makes the first minute's logs quieter.
             for (Service s : List.of(Service.FEEDBACK, Service.SERVING, Service.TRAINER)) {
@@ -64,6 +69,17 @@ public final class LocalStack implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    private void openTrainerLinks() throws IOException {
+        int replica = settings.partitionableReplica();
+        if (replica < 0) {
+            return;
+        }
+        controlLink = PartitionProxy.start("partition-control", "127.0.0.1",
+                new InetSocketAddress(settings.servingHost(replica), settings.ports().servingControl()));
+        storeLink = PartitionProxy.start("partition-store", "127.0.0.1",
+                new InetSocketAddress("127.0.0.1", settings.ports().trainer()));
     }
 
     private static BrokerProcess startBroker(StackSettings settings) throws IOException, InterruptedException {
@@ -118,7 +134,8 @@ public final class LocalStack implements AutoCloseable {
                 c.put("livedpo.serving.control.token", secrets.controlToken());
                 c.put("livedpo.serving.control.signing-key", secrets.signingKey());
                 c.put("livedpo.serving.control.staging-dir", dir.resolve("staging").toString());
-                c.put("livedpo.serving.catch-up.checkpoint-store", "127.0.0.1:" + ports.trainer());
+                c.put("livedpo.serving.catch-up.checkpoint-store", replica == settings.partitionableReplica()
+                        ? storeLink.hostPort() : "127.0.0.1:" + ports.trainer());
                 c.put("livedpo.serving.feedback-url", settings.feedbackUrl());
             }
             case FEEDBACK -> {
@@ -132,7 +149,8 @@ public final class LocalStack implements AutoCloseable {
                 c.put("livedpo.trainer.store-dir", dir.resolve("checkpoints").toString());
                 List<String> targets = new ArrayList<>();
                 for (int i = 0; i < settings.servingReplicas(); i++) {
-                    targets.add(settings.servingHost(i) + ":" + ports.servingControl());
+                    targets.add(i == settings.partitionableReplica() ? controlLink.hostPort()
+                            : settings.servingHost(i) + ":" + ports.servingControl());
                 }
                 c.put("livedpo.trainer.publish.targets", String.join(",", targets));
                 c.put("livedpo.trainer.publish.token", secrets.controlToken());
@@ -191,6 +209,32 @@ public final class LocalStack implements AutoCloseable {
         startService(service, replica);
     }
 
+    /**
+     * Partitions the trainer from the partitionable serving replica, both ways: every byte and new connection on its
+     * two links is held (black-holed) until {@link #heal}, as when a network drops the packets — no reset, so the
+     * open gRPC connections look alive and calls on them wait out their deadlines (a reset would make gRPC fail them
+     * at once, which is the gentler case). The replica still serves chat and still reads the broker: only its links
+     * with the trainer are cut, as by a network partition between the two pods.
+     */
+    public void partition() {
+        requirePartitionable();
+        controlLink.blackHole();
+        storeLink.blackHole();
+    }
+
+    /** Ends {@link #partition}: the links pass traffic again. */
+    public void heal() {
+        requirePartitionable();
+        controlLink.heal();
+        storeLink.heal();
+    }
+
+    private void requirePartitionable() {
+        if (controlLink == null) {
+            throw new IllegalStateException("this stack has no partitionable replica (StackSettings.partitionable)");
+        }
+    }
+
     /** Stops the broker (SIGTERM: a clean shutdown), leaving the services running without it. */
     public void stopBroker() {
         broker.close();
@@ -208,6 +252,10 @@ public final class LocalStack implements AutoCloseable {
         }
         services.clear();
         broker.close();
+        if (controlLink != null) {
+            controlLink.close();
+            storeLink.close();
+        }
     }
 
     /** The control-plane token and archive signing key trainer and serving share; new for every run. */

@@ -336,6 +336,14 @@ public final class Reconciliation {
     }
 
     private long version(String url) {
+        return servedVersion(http, url, policy);
+    }
+
+    /**
+     * The version of {@code policy} the replica at {@code url} serves ({@code GET /v1/models}); -1 when it does not
+     * answer.
+     */
+    static long servedVersion(HttpClient http, String url, String policy) {
         try {
             HttpRequest r = HttpRequest.newBuilder(URI.create(url + "/v1/models")).timeout(Duration.ofSeconds(3))
                     .GET().build();

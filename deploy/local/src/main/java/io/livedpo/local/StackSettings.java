@@ -20,10 +20,13 @@ import java.util.Set;
  * @param servingReplicas serving processes: replica {@code i} listens on {@link #servingHost(int)} at the one serving
  *                        port (loopback addresses 127.0.0.1, 127.0.0.2, …, as Linux routes all of 127/8 to lo), and
  *                        the trainer pushes to every one
+ * @param partitionable   the last serving replica's two links with the trainer (the trainer's pushes to its
+ *                        ModelControl port, its catch-up fetches from the trainer's CheckpointStore) go through a
+ *                        {@link PartitionProxy} each, so {@link LocalStack#partition} can cut them off
  */
 public record StackSettings(Path home, Path dataDir, Path modelDir, Ports ports, Set<Service> services,
                             Map<Service, Map<String, String>> overrides, Duration readyTimeout,
-                            int servingReplicas) {
+                            int servingReplicas, boolean partitionable) {
 
     public StackSettings {
         home = home.toAbsolutePath().normalize();
@@ -34,23 +37,40 @@ public record StackSettings(Path home, Path dataDir, Path modelDir, Ports ports,
         if (servingReplicas < 1 || servingReplicas > 8) {
             throw new IllegalArgumentException("serving replicas must be 1..8, got " + servingReplicas);
         }
+        if (partitionable && servingReplicas < 2) {
+            throw new IllegalArgumentException("a partitionable replica needs another one to keep serving");
+        }
     }
 
     public static StackSettings of(Path home, Path dataDir, Path modelDir, Ports ports) {
         return new StackSettings(home, dataDir, modelDir, ports, EnumSet.allOf(Service.class), Map.of(),
-                Duration.ofMinutes(3), 1);
+                Duration.ofMinutes(3), 1, false);
     }
 
     public StackSettings withServices(Set<Service> chosen) {
-        return new StackSettings(home, dataDir, modelDir, ports, chosen, overrides, readyTimeout, servingReplicas);
+        return new StackSettings(home, dataDir, modelDir, ports, chosen, overrides, readyTimeout, servingReplicas,
+                partitionable);
     }
 
     public StackSettings withOverrides(Map<Service, Map<String, String>> extra) {
-        return new StackSettings(home, dataDir, modelDir, ports, services, extra, readyTimeout, servingReplicas);
+        return new StackSettings(home, dataDir, modelDir, ports, services, extra, readyTimeout, servingReplicas,
+                partitionable);
     }
 
     public StackSettings withServingReplicas(int replicas) {
-        return new StackSettings(home, dataDir, modelDir, ports, services, overrides, readyTimeout, replicas);
+        return new StackSettings(home, dataDir, modelDir, ports, services, overrides, readyTimeout, replicas,
+                partitionable);
+    }
+
+    /** With the last replica's links to the trainer behind partition proxies (see {@code partitionable}). */
+    public StackSettings withPartitionableReplica() {
+        return new StackSettings(home, dataDir, modelDir, ports, services, overrides, readyTimeout, servingReplicas,
+                true);
+    }
+
+    /** The replica whose trainer links can be partitioned (0-based), or -1. */
+    public int partitionableReplica() {
+        return partitionable ? servingReplicas - 1 : -1;
     }
 
     /** The loopback address serving replica {@code replica} (0-based) listens on. */

@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes a checkpoint that passed the guard rail, off the training thread: announce it on the compacted topic
- * (replicas that miss the push catch up from there and the store), then push it to every replica at once.
+ * (replicas that miss the push catch up from there and the store), then push it to every replica at once, each in
+ * its own {@link PushLanes lane} so an unreachable replica holds up no other.
  */
 public final class CheckpointPublisher implements CheckpointSink, AutoCloseable {
 
@@ -39,6 +40,7 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
     private final ReplicaPusher pusher;
     private final PushTargets targets;
     private final TrainerMetrics metrics;
+    private final PushLanes lanes = new PushLanes();
     private final String locationPrefix;
     private final boolean liveCanary;
     private final CanaryLedger canary;
@@ -132,22 +134,45 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
                 meta.parentVersion(), meta.baseModel(), header.sha256(), header.sizeBytes(),
                 locationPrefix + "/" + meta.policy() + "/" + meta.version(), meta.pairsTrained(), withKl(meta, kl),
                 meta.createdAt(), feedback, liveCanary));
+        // Each replica has its own lane: one cut off by a partition delays only itself, not the next version's
+        // announcement nor the other replicas' pushes (this thread used to wait for every push).
         List<CompletableFuture<?>> pushes = targets.resolve().stream()
-                .<CompletableFuture<?>>map(target -> pusher.push(target, header, packed.bytes())
+                .<CompletableFuture<?>>map(target -> lanes.submit(target, meta.policy(), meta.version(),
+                                () -> pusher.push(target, header, packed.bytes()))
                         .whenComplete((response, error) -> outcome(target, meta, feedback, response, error)))
                 .toList();
-        // Waiting keeps versions in order per replica; each push has its own deadline and retry budget.
-        CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        if (liveCanary && !pushes.isEmpty() && pushes.stream().allMatch(CompletableFuture::isCompletedExceptionally)) {
-            // No replica runs it, so no vote can decide it: do not hold the next version behind it.
-            canary.abandon(meta.policy(), meta.version());
-            LOG.warnf("%s v%d reached no replica; the next version will not wait for its canary", meta.policy(),
-                    meta.version());
+        if (liveCanary && !pushes.isEmpty()) {
+            CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).whenComplete((ok, failed) -> {
+                if (pushes.stream().allMatch(CompletableFuture::isCompletedExceptionally)) {
+                    try {
+                        worker.execute(() -> abandon(meta));
+                    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                        // closing: nothing is published any more, so nothing waits for this canary
+                    }
+                }
+            });
+        }
+    }
+
+    /** On the worker thread: a canary no replica runs gets no votes, so nothing may wait for its decision. */
+    private void abandon(CheckpointMetadata meta) {
+        canary.abandon(meta.policy(), meta.version());
+        LOG.warnf("%s v%d reached no replica; the next version will not wait for its canary", meta.policy(),
+                meta.version());
+        HeldCheckpoint h = held.remove(meta.policy());
+        if (h != null) {
+            publishOrHold(h.meta(), h.kl());
         }
     }
 
     private void outcome(String target, CheckpointMetadata meta, Instant feedback, PushCheckpointResponse response,
                          Throwable error) {
+        if (error instanceof PushLanes.Superseded) {
+            metrics.push(target, "superseded");
+            LOG.infof("push of %s v%d to %s skipped: a newer version is next in its lane", meta.policy(),
+                    meta.version(), target);
+            return;
+        }
         if (error != null) {
             String outcome = Status.fromThrowable(error).getCode() == Status.Code.FAILED_PRECONDITION
                     ? "rejected" : "failed";
@@ -172,5 +197,6 @@ public final class CheckpointPublisher implements CheckpointSink, AutoCloseable 
         if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
             worker.shutdownNow();
         }
+        lanes.awaitIdle(Duration.ofSeconds(30));
     }
 }

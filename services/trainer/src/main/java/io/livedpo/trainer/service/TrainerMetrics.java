@@ -72,7 +72,7 @@ public final class TrainerMetrics {
         }
     }
 
-    /** One push to one replica: activated, canary, staged, rejected or failed (retries exhausted). */
+    /** One push to one replica: activated, canary, staged, rejected, failed (retries exhausted) or superseded. */
     public void push(String target, String outcome) {
         Counter.builder("livedpo.trainer.pushes").description("checkpoint pushes by replica and outcome")
                 .tags(Tags.of("target", target, "outcome", outcome)).register(registry).increment();
