@@ -6,7 +6,6 @@ import io.livedpo.feedback.config.FeedbackConfig;
 import io.livedpo.feedback.service.FeedbackIntake;
 import io.livedpo.feedback.service.PolicyStats;
 import io.livedpo.feedback.service.Verdict;
-import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,8 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -43,12 +40,14 @@ public class FeedbackResource {
         this.stats = stats;
     }
 
+    // Non-blocking, on the event loop: RESTEasy Reactive has read the whole body (up to the outer
+    // quarkus.http.limits.max-body-size) before calling, the checks are CPU only, and the stage completes on the
+    // producer's acknowledgement; nothing waits on a worker thread per vote (FeedbackLog keeps a send that could
+    // wait for metadata off this thread).
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    // Reading the body stream and the producer's bounded metadata wait both block: keep them off the event loop.
-    @Blocking
-    public CompletionStage<Response> thumbs(InputStream body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+    public CompletionStage<Response> thumbs(byte[] body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                                             @Context HttpServerRequest request) {
         return accept(body, idempotencyKey, request, RequestParser::thumbs);
     }
@@ -57,8 +56,7 @@ public class FeedbackResource {
     @Path("/pairwise")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Blocking
-    public CompletionStage<Response> pairwise(InputStream body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+    public CompletionStage<Response> pairwise(byte[] body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                                               @Context HttpServerRequest request) {
         return accept(body, idempotencyKey, request, RequestParser::pairwise);
     }
@@ -70,7 +68,7 @@ public class FeedbackResource {
         return stats.snapshot();
     }
 
-    private CompletionStage<Response> accept(InputStream body, String idempotencyKey, HttpServerRequest request,
+    private CompletionStage<Response> accept(byte[] body, String idempotencyKey, HttpServerRequest request,
                                              Function<byte[], ? extends Verdict> parser) {
         Verdict verdict = parser.apply(readLimited(body));
         return intake.submit(verdict, request.remoteAddress().hostAddress(), idempotencyKey(idempotencyKey))
@@ -87,16 +85,14 @@ public class FeedbackResource {
         return header;
     }
 
-    private byte[] readLimited(InputStream body) {
+    private byte[] readLimited(byte[] body) {
         int limit = config.http().maxBodyBytes();
-        try {
-            byte[] bytes = body.readNBytes(limit + 1);
-            if (bytes.length > limit) {
-                throw new ProblemException(ProblemType.TOO_LARGE, "The body exceeds " + limit + " bytes", null, null);
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw ProblemException.invalid(null, "The body could not be read");
+        if (body == null) {
+            return new byte[0];
         }
+        if (body.length > limit) {
+            throw new ProblemException(ProblemType.TOO_LARGE, "The body exceeds " + limit + " bytes", null, null);
+        }
+        return body;
     }
 }

@@ -51,8 +51,10 @@ public class CheckpointInstaller {
         this.registry = registry;
         this.meters = meters;
         this.liveCanary = liveCanary;
+        // Buckets, so a swap storm's p50/p99 can be read (load-tests SwapStormSimulation, histogram_quantile).
         this.swapDuration = Timer.builder("livedpo.serving.model.swap.duration")
-                .description("from the last byte of a push to the new version serving").register(meters);
+                .description("from the last byte of a push to the new version serving").publishPercentileHistogram()
+                .register(meters);
     }
 
     /** Receives one archive into the staging directory, bounded by the largest checkpoint accepted. */
