@@ -67,9 +67,10 @@ class RecipeStudyCommandsTest {
         assertTrue(run.err().contains("no pairs of policy 'default'"), run.err());
     }
 
+    /** The demo model: the simulated users' prompts do not fit the tiny fixture's 64-token context. */
     @Test
     void simulateOfflineRunsVersionsOnPolicyAndEvaluates() {
-        CliRun run = CliRun.of("simulate-offline", "--model", LivedpoCliTest.MODEL, "--max-pairs", "8",
+        CliRun run = CliRun.of("simulate-offline", "--model", "../models/demo", "--max-pairs", "8",
                 "--pairs-per-version", "4", "--batch-size", "2", "--eval-every", "4", "--eval", "2",
                 "--lora-rank", "4", "--adversarial-share", "0.2");
         assertEquals(0, run.exitCode(), run.err());
