@@ -35,13 +35,20 @@ points() {
   esac
 }
 
-jar="$root/cli/target/livedpo-cli.jar"
+jar="${JAR:-$root/cli/target/livedpo-cli.jar}"
 [[ -f "$jar" ]] || "$root/bin/livedpo" --version >/dev/null
 run() { # knob, seed, options
   local knob="$1" seed="$2"; shift 2
+  # BASE_OPTS minus the options this point sets (picocli takes each option once).
+  local base=() skip="" o
+  for o in $BASE_OPTS; do
+    if [[ -n "$skip" ]]; then skip=""; continue; fi
+    if [[ "$o" == --* && " $* " == *" $o "* ]]; then skip=1; continue; fi
+    base+=("$o")
+  done
   # One PyTorch thread per run: runs go in parallel (JOBS) rather than fighting over intra-op threads.
   java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 -jar "$jar" \
-    simulate-offline --model "$MODEL" --seed "$seed" --label "$knob" $BASE_OPTS $EVAL_OPTS "$@"
+    simulate-offline --model "$MODEL" --seed "$seed" --label "$knob" "${base[@]}" $EVAL_OPTS "$@"
 }
 export -f run
 export root MODEL BASE_OPTS EVAL_OPTS jar

@@ -128,7 +128,7 @@ class PairsHostileInputTest {
                      broker.bootstrapServers()))) {
             PairConsumer consumer = new PairConsumer(new ConsumerSettings(
                     KafkaClientProperties.plaintext(broker.bootstrapServers()), topic, group,
-                    Duration.ofMillis(100), Duration.ofMillis(500)), session, deadLetters, metrics);
+                    Duration.ofMillis(100), Duration.ofMillis(500), 500), session, deadLetters, metrics);
             consumer.start();
             try {
                 TopicPartition tp = new TopicPartition(topic, 0);

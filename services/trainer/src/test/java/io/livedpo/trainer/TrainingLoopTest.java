@@ -111,7 +111,8 @@ class TrainingLoopTest {
             KafkaClientProperties kafka = KafkaClientProperties.plaintext(broker.bootstrapServers());
             deadLetters = new DeadLetters(kafka);
             consumer = new PairConsumer(new ConsumerSettings(kafka, topic, group,
-                    Duration.ofMillis(100), Duration.ofMillis(500)), session, deadLetters, metrics);
+                    Duration.ofMillis(100), Duration.ofMillis(500),
+                    settings.batchSize() * settings.checkpointEverySteps()), session, deadLetters, metrics);
             consumer.start();
         }
 
@@ -166,6 +167,30 @@ class TrainingLoopTest {
         assertEquals(12L, coverage(store, last.version()).coveredThrough().get(new Partition(topic, 0)));
         assertEquals(after, published.stream().map(CheckpointMetadata::version).toList(),
                 "within the KL budget, every checkpoint is published");
+    }
+
+    /**
+     * A backlog is trained and published one checkpoint interval (K steps of B pairs, 8 here) at a time, not one poll
+     * of up to 500 records: users of a restarted or lagging trainer still get a version every K·B pairs.
+     */
+    @Test
+    void aBacklogIsPublishedEveryCheckpointInterval(KafkaBroker broker) throws Exception {
+        String topic = "pairs-backlog-" + UUID.randomUUID();
+        String group = "trainer-" + UUID.randomUUID();
+        broker.createTopic(topic, 1, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Pairs.send(broker.bootstrapServers(), topic, Pairs.pairs("backlog", 0, 40));
+        try (Trainer t = new Trainer(broker, topic, group)) {
+            Await.until(Duration.ofSeconds(120), "40 pairs committed", () -> committed(group, tp) == 40);
+        }
+        List<Long> trainedPerVersion = new ArrayList<>();
+        long before = 0;
+        for (CheckpointMetadata c : published) {
+            trainedPerVersion.add(c.pairsTrained() - before);
+            before = c.pairsTrained();
+        }
+        assertEquals(40, before, "every pair trained: " + trainedPerVersion);
+        assertTrue(trainedPerVersion.stream().allMatch(n -> n <= 8), "pairs per version " + trainedPerVersion);
     }
 
     @Test

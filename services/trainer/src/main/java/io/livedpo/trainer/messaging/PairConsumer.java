@@ -67,6 +67,7 @@ public final class PairConsumer implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // A checkpoint round (train the buffer, write, KL probe) must fit between polls.
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000)),

@@ -151,6 +151,7 @@ public class TrainerBeans {
     PairConsumer consumer(TrainerConfig config, KafkaClientProperties kafka, TrainingSession session,
                           DeadLetters deadLetters, TrainerMetrics metrics) {
         return new PairConsumer(new ConsumerSettings(kafka, config.pairsTopic(), config.groupId(),
-                Duration.ofMillis(100), config.checkpoint().every()), session, deadLetters, metrics);
+                Duration.ofMillis(100), config.checkpoint().every(),
+                config.batch().size() * config.checkpoint().everySteps()), session, deadLetters, metrics);
     }
 }
