@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,8 +141,20 @@ class ManifestsTest {
                         name + ": health is on the management interface");
             }
             for (EnvVar e : c.getEnv()) {
-                assertTrue(app.envNames().contains(e.getName()),
-                        overlay + " " + name + ": " + e.getName() + " sets no property of " + app.app());
+                if (e.getName().equals("OMP_WAIT_POLICY")) {
+                    // Read by libtorch's OpenMP when it loads, not by the app: only its two values mean anything.
+                    assertTrue(Set.of("PASSIVE", "ACTIVE").contains(e.getValue()), overlay + " " + name + ": "
+                            + e.getValue());
+                } else if (e.getName().equals("JAVA_TOOL_OPTIONS")) {
+                    // The JVM's: used only for DJL's PyTorch thread counts, which DJL reads as system properties.
+                    for (String option : e.getValue().trim().split("\\s+")) {
+                        assertTrue(option.matches("-Dai\\.djl\\.pytorch\\.num_(interop_)?threads=[1-9][0-9]*"),
+                                overlay + " " + name + ": JAVA_TOOL_OPTIONS " + option);
+                    }
+                } else {
+                    assertTrue(app.envNames().contains(e.getName()),
+                            overlay + " " + name + ": " + e.getName() + " sets no property of " + app.app());
+                }
             }
             PodSpec pod = d.getSpec().getTemplate().getSpec();
             assertTrue(pod.getSecurityContext().getRunAsNonRoot(), name);
