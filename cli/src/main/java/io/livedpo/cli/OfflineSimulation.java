@@ -117,6 +117,18 @@ final class OfflineSimulation {
      */
     record Evaluation(double thumbsUpRate, double thumbsUpStdErr, double meanReward, double kl, double klStdErr,
                       int samples) {
+
+        /** The JSON fields of one evaluation, as {@code replay} and {@code simulate-offline} print them. */
+        java.util.Map<String, Object> fields() {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("thumbs_up", thumbsUpRate);
+            m.put("thumbs_up_ci95", 1.96 * thumbsUpStdErr);
+            m.put("reward", meanReward);
+            m.put("kl", kl);
+            m.put("kl_ci95", 1.96 * klStdErr);
+            m.put("eval_prompts", samples);
+            return m;
+        }
     }
 
     /**

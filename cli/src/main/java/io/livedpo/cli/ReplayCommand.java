@@ -164,12 +164,7 @@ final class ReplayCommand implements Callable<Integer> {
         row.put("steps", steps);
         row.put("stale_dropped", stale);
         row.put("too_long_dropped", tooLong);
-        row.put("thumbs_up", e.thumbsUpRate());
-        row.put("thumbs_up_ci95", 1.96 * e.thumbsUpStdErr());
-        row.put("reward", e.meanReward());
-        row.put("kl", e.kl());
-        row.put("kl_ci95", 1.96 * e.klStdErr());
-        row.put("eval_prompts", e.samples());
+        row.putAll(e.fields());
         row.put("seconds", (System.nanoTime() - start) / 1e9);
         Json.print(out, row);
     }

@@ -142,12 +142,7 @@ final class SimulateOfflineCommand implements Callable<Integer> {
         row.put("pairs", pairs);
         row.put("steps", steps);
         row.put("versions", versions);
-        row.put("thumbs_up", e.thumbsUpRate());
-        row.put("thumbs_up_ci95", 1.96 * e.thumbsUpStdErr());
-        row.put("reward", e.meanReward());
-        row.put("kl", e.kl());
-        row.put("kl_ci95", 1.96 * e.klStdErr());
-        row.put("eval_prompts", e.samples());
+        row.putAll(e.fields());
         row.put("seconds", (System.nanoTime() - start) / 1e9);
         Json.print(out, row);
         out.flush();
