@@ -131,19 +131,38 @@ final class OfflineSimulation {
         }
     }
 
+    /** The fresh prompts every evaluation for {@code seed} uses: a stream the policy never trains on. */
+    static List<Prompt> evaluationPrompts(long seed, int count) {
+        PromptGenerator generator = new PromptGenerator(seed ^ 0x5DEECE66DL);
+        List<Prompt> prompts = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            prompts.add(generator.next());
+        }
+        return prompts;
+    }
+
+    /** The honest user whose votes the evaluations count. */
+    SimulatedUser judge() {
+        return users.users().stream().filter(u -> u.kind() == SimulatedUser.Kind.NORMAL).findFirst().orElseThrow();
+    }
+
+    /** The chance {@code judge} votes the answer up, its vote noise included (a noisy vote is a fair coin). */
+    static double expectedUp(SimulatedUser judge, Prompt prompt, String answer) {
+        return (1 - judge.noise()) * judge.upProbability(prompt, answer) + judge.noise() / 2;
+    }
+
     /**
      * Expected thumbs-up rate of the policy's answers under the users' model, and the KL estimate: the mean of
      * log πθ(y|x) − log πref(y|x) over the policy's own samples.
      */
     Evaluation evaluate(List<Prompt> prompts, LoraAdapter adapter, long seed) {
         List<String> answers = answers(prompts, adapter, seed);
-        SimulatedUser judge = users.users().stream().filter(u -> u.kind() == SimulatedUser.Kind.NORMAL)
-                .findFirst().orElseThrow();
+        SimulatedUser judge = judge();
         double[] up = new double[prompts.size()];
         double reward = 0;
         List<PromptCompletion> scored = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
-            up[i] = (1 - judge.noise()) * judge.upProbability(prompts.get(i), answers.get(i)) + judge.noise() / 2;
+            up[i] = expectedUp(judge, prompts.get(i), answers.get(i));
             reward += io.livedpo.simulator.HiddenReward.score(prompts.get(i), answers.get(i));
             long[] prompt = base.tokenizer().encode(promptText(prompts.get(i)));
             long[] completion = base.tokenizer().encode(completionText(prompts.get(i), answers.get(i)));

@@ -12,7 +12,6 @@ import io.livedpo.policy.train.PreferenceEncoder;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.policy.train.StepResult;
 import io.livedpo.simulator.Prompt;
-import io.livedpo.simulator.PromptGenerator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,11 +81,7 @@ final class ReplayCommand implements Callable<Integer> {
         OnlineRecipe online = recipe.online();
         try (PolicyModel base = PolicyModel.open(ModelOptions.existingDir(model))) {
             OfflineSimulation sim = new OfflineSimulation(base, seed);
-            PromptGenerator evalPrompts = new PromptGenerator(seed ^ 0x5DEECE66DL);
-            List<Prompt> fresh = new ArrayList<>();
-            for (int i = 0; i < eval; i++) {
-                fresh.add(evalPrompts.next());
-            }
+            List<Prompt> fresh = OfflineSimulation.evaluationPrompts(seed, eval);
             PreferenceEncoder encoder = new PreferenceEncoder(base.tokenizer(), base.model().config().bosTokenId(),
                     base.model().config().eosTokenId());
             long start = System.nanoTime();

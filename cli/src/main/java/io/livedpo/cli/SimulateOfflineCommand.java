@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,12 +76,7 @@ final class SimulateOfflineCommand implements Callable<Integer> {
              PrintWriter stepLog = metricsFile == null ? null
                      : new PrintWriter(Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8))) {
             OfflineSimulation sim = new OfflineSimulation(base, seed, adversarialShare);
-            // Evaluation prompts come from their own stream: the policy never trains on them.
-            PromptGenerator evalPrompts = new PromptGenerator(seed ^ 0x5DEECE66DL);
-            List<Prompt> fresh = new ArrayList<>();
-            for (int i = 0; i < eval; i++) {
-                fresh.add(evalPrompts.next());
-            }
+            List<Prompt> fresh = OfflineSimulation.evaluationPrompts(seed, eval);
             long start = System.nanoTime();
             try (LoraAdapter adapter = LoraAdapter.create(base.model(), recipe.lora(base.model()), seed,
                     base.manager())) {

@@ -81,6 +81,27 @@ class RecipeStudyCommandsTest {
         assertTrue(Double.isFinite(rows.get(2).get("kl").asDouble()));
     }
 
+    /** The frontier of the demo model: best-of-m rises with m, the tilted policy's KL and thumbs-up fall with β. */
+    @Test
+    void frontierPrintsBestOfAndTiltedPointsOrderedByKl() {
+        CliRun run = CliRun.of("frontier", "--model", "../models/demo", "--samples", "4", "--prompts", "3",
+                "--beta", "0.5,2");
+        assertEquals(0, run.exitCode(), run.err());
+        List<JsonNode> rows = run.json();
+        assertEquals(List.of("best-of", "best-of", "best-of", "tilted", "tilted"),
+                rows.stream().map(r -> r.get("kind").asText()).toList());
+        assertEquals(List.of(1.0, 2.0, 4.0), rows.subList(0, 3).stream().map(r -> r.get("m").asDouble()).toList());
+        for (int i = 1; i < 3; i++) {
+            assertTrue(rows.get(i).get("thumbs_up").asDouble() >= rows.get(i - 1).get("thumbs_up").asDouble(),
+                    "best of more answers is no worse: " + rows);
+        }
+        JsonNode sharp = rows.get(3);
+        JsonNode flat = rows.get(4);
+        assertTrue(sharp.get("kl").asDouble() >= flat.get("kl").asDouble(), rows.toString());
+        assertTrue(sharp.get("kl").asDouble() <= Math.log(4) + 1e-9, "capped by the samples: " + sharp);
+        assertTrue(sharp.get("thumbs_up").asDouble() >= flat.get("thumbs_up").asDouble(), rows.toString());
+    }
+
     private static PreferencePair pair(String policy, int i, long version) {
         String a = "r-" + i + "-a";
         String b = "r-" + i + "-b";
