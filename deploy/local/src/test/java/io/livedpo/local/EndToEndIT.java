@@ -1,17 +1,28 @@
 package io.livedpo.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.livedpo.events.FeedbackEvent;
+import io.livedpo.events.JsonDeserializer;
+import io.livedpo.events.PreferencePair;
+import io.livedpo.events.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The loop, end to end, as {@code livedpo up --simulate-users} runs it: the broker JVM, the three services, simulated
@@ -19,8 +30,11 @@ import org.junit.jupiter.api.Test;
  * 25 points over the base within {@link #MAX_PAIRS} pairs, decided by {@link LearningVerdict}: a one-sided test whose
  * false-pass rate over all its looks is at most {@link #ALPHA} — every published version must be within the KL
  * budget, by the trainer's estimate and by an independent one over the answers it served ({@link ServedKl}), and
- * every accepted vote must be accounted for by feedback. Writes the learning curve into the data dir. A service or
- * the demo model missing from the checkout fails the test: it never passes by skipping.
+ * every accepted vote must be accounted for by feedback. The adversarial variant (slow: {@code -Dlivedpo.slow=true})
+ * holds the same bar with a fifth of the users hostile — voting against the hidden reward, or flooding — and checks
+ * the per-user cap on trained pairs. Writes
+ * the learning curve into the data dir. A service or the demo model missing from the checkout fails the test: it
+ * never passes by skipping.
  */
 class EndToEndIT {
 
@@ -48,8 +62,50 @@ class EndToEndIT {
     static final int MIN_KL_ANSWERS = 16;
     static final Duration LEARNING_DEADLINE = Duration.ofMinutes(7);
 
+    /**
+     * Hostile users in the adversarial variant, a fifth of all: users who vote against the hidden reward, and users
+     * who send 25 votes per answer.
+     */
+    static final double ADVERSARIAL_SHARE = 0.15;
+    static final double FLOODER_SHARE = 0.05;
+    /**
+     * The per-user cap of the adversarial variant: pairs one user may contribute per hour, below the default (100)
+     * but above a fair share of the pairs the bar needs (20 users): the cap holds every user, honest ones too, so 20
+     * users at a cap of C can never supply more than 20·C pairs an hour.
+     */
+    static final int USER_CAP = 60;
+    /** Inverted votes shrink each pair's signal (a 15 % flip rate leaves 70 %): the variant takes longer to learn. */
+    static final Duration ADVERSARIAL_DEADLINE = Duration.ofMinutes(12);
+
     @Test
     void theModelGetsBetterFromItsUsers() throws Exception {
+        learn("e2e-stack", 0, 0, Map.of(), LEARNING_DEADLINE);
+    }
+
+    /**
+     * A fifth of the users vote against the hidden reward and one in twenty floods: the honest users' rate must still
+     * clear the same bar by the same rule, and no user — hostile or not — has more pairs trained than the cap.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "livedpo.slow", matches = "true")
+    void theModelGetsBetterDespiteAdversarialUsers() throws Exception {
+        Result run = learn("e2e-adversarial", ADVERSARIAL_SHARE, FLOODER_SHARE,
+                Map.of("livedpo.feedback.pairing.max-pairs-per-user", String.valueOf(USER_CAP)), ADVERSARIAL_DEADLINE);
+        Map<String, Long> perUser = pairsPerUser(run.pairs(), run.feedback());
+        long windows = run.pairs().stream().map(p -> p.newestFeedbackAt().truncatedTo(ChronoUnit.HOURS))
+                .distinct().count();
+        System.out.println("e2e: pairs per user " + perUser + " over " + windows + " cap window(s)");
+        assertTrue(perUser.size() > 1, "pairs from more than one user: " + perUser);
+        perUser.forEach((user, pairs) -> assertTrue(pairs <= USER_CAP * windows,
+                user + " contributed " + pairs + " pairs, over the cap of " + USER_CAP + " per hour"));
+    }
+
+    /** What a run leaves for the variant's own checks: the pairs and the feedback, as the topics hold them. */
+    record Result(List<PreferencePair> pairs, List<FeedbackEvent> feedback) {
+    }
+
+    private Result learn(String dir, double adversarial, double flooders, Map<String, String> feedbackOverrides,
+                         Duration deadline) throws Exception {
         Path home = LocalStackIT.HOME;
         List<String> missing = Arrays.stream(Service.values()).filter(s -> !s.built(home))
                 .map(s -> s.jar(home).toString()).toList();
@@ -57,7 +113,9 @@ class EndToEndIT {
         Path model = home.resolve("models/demo");
         assertTrue(Files.isRegularFile(model.resolve("config.json")), "no demo model at " + model);
 
-        StackSettings settings = StackSettings.of(home, TestDirs.fresh("e2e-stack"), model, Ports.ephemeral())
+        Map<String, String> feedback = new HashMap<>(feedbackOverrides);
+        feedback.put("livedpo.feedback.pairing.punctuate-interval", "1s");
+        StackSettings settings = StackSettings.of(home, TestDirs.fresh(dir), model, Ports.ephemeral())
                 .withOverrides(Map.of(
                         // Small, frequent checkpoints: a few minutes of traffic must yield several versions.
                         Service.TRAINER, Map.of(
@@ -71,21 +129,22 @@ class EndToEndIT {
                                 "livedpo.trainer.dpo.learning-rate", "2e-3",
                                 "livedpo.trainer.dpo.warmup-steps", "0",
                                 "livedpo.trainer.kl.budget", String.valueOf(KL_BUDGET)),
-                        Service.FEEDBACK, Map.of("livedpo.feedback.pairing.punctuate-interval", "1s")));
+                        Service.FEEDBACK, feedback));
         VoteLedger ledger = new VoteLedger();
         Looks looks = new Looks();
         List<VersionRow> rows = new ArrayList<>();
+        Result result;
         try (LocalStack stack = LocalStack.start(settings)) {
             LoopMonitor monitor = new LoopMonitor(stack.bootstrapServers(), "default", ledger, settings.dataDir(),
                     settings.managementUrl(Service.TRAINER), row -> System.out.println("e2e: " + row));
             // Mostly A/B choices: each one is a pair at once, whereas thumbs pair only when opposite votes meet on
-            // the same prompt. The thumbs votes are what the rate is measured on.
+            // the same prompt. The thumbs votes are what the rate is measured on (honest users' first votes only).
             UserTraffic.Settings traffic = new UserTraffic.Settings(settings.servingUrl(), settings.feedbackUrl(),
-                    20, 6, 0.5, 32, 8, 11L);
+                    20, 6, 0.5, 32, 8, 11L).withAdversaries(adversarial, flooders);
             try (UserTraffic users = new UserTraffic(traffic, ledger)) {
                 users.start();
                 Poll.until("thumbs-up rate " + REQUIRED_RISE * 100 + " points over the base within " + MAX_PAIRS
-                        + " pairs", LEARNING_DEADLINE, () -> looks.passed(monitor.snapshot()),
+                        + " pairs", deadline, () -> looks.passed(monitor.snapshot()),
                         () -> overPairBudget(monitor.snapshot(), looks));
             } finally {
                 monitor.close(); // writes the complete learning curve
@@ -102,8 +161,50 @@ class EndToEndIT {
             Poll.until("feedback accounts for all " + accepted + " accepted votes", Duration.ofSeconds(60),
                     () -> LocalStackIT.accounted(settings.feedbackUrl()) == accepted, () -> null);
             assertEquals(accepted, LocalStackIT.accounted(settings.feedbackUrl()));
+            result = new Result(
+                    TopicAudit.readAll(stack.bootstrapServers(), Topics.PAIRS,
+                            new JsonDeserializer<>(PreferencePair.class)),
+                    TopicAudit.readAll(stack.bootstrapServers(), Topics.FEEDBACK,
+                            new JsonDeserializer<>(FeedbackEvent.class)));
         }
         assertTrue(Files.isRegularFile(settings.dataDir().resolve("learning-curve.html")));
+        return result;
+    }
+
+    /**
+     * Pairs per user, each pair charged as feedback's cap charges it: to the user whose vote completed it — the vote on
+     * one of its two answers (or the choice between them) at the pair's newest feedback time. Each answer is voted on
+     * only by the user it was served to; in the rare tie of two users' votes within one millisecond both are charged,
+     * which can only overstate a user's count.
+     */
+    static Map<String, Long> pairsPerUser(List<PreferencePair> pairs, List<FeedbackEvent> feedback) {
+        Map<String, List<FeedbackEvent>> byResponse = new HashMap<>();
+        for (FeedbackEvent f : feedback) {
+            if (f == null) {
+                continue;
+            }
+            for (String id : f.responseId() != null ? List.of(f.responseId())
+                    : List.of(f.chosenResponseId(), f.rejectedResponseId())) {
+                byResponse.computeIfAbsent(id, k -> new ArrayList<>()).add(f);
+            }
+        }
+        Map<String, Long> perUser = new TreeMap<>();
+        for (PreferencePair p : pairs) {
+            if (p == null) {
+                continue;
+            }
+            Set<String> charged = new HashSet<>();
+            for (String id : List.of(p.chosenResponseId(), p.rejectedResponseId())) {
+                for (FeedbackEvent f : byResponse.getOrDefault(id, List.of())) {
+                    if (f.createdAt().toEpochMilli() == p.newestFeedbackAt().toEpochMilli()) {
+                        charged.add(String.valueOf(f.userId()));
+                    }
+                }
+            }
+            assertFalse(charged.isEmpty(), "no vote completes pair " + p.pairId());
+            charged.forEach(user -> perUser.merge(user, 1L, Long::sum));
+        }
+        return perUser;
     }
 
     /** Pushes serving activated, from the trainer's metrics ({@code trainerMetricsUrl}: its management interface). */

@@ -22,7 +22,7 @@ import java.util.Objects;
  * KL(policy‖reference) of a served version, estimated apart from the trainer: the answers that version actually served
  * (read back from the responses topic) are samples of the policy, so the mean over them of
  * {@code log π_v(y|x) − log π_ref(y|x)} is a Monte-Carlo estimate of the KL. The trainer's own number comes from its
- * greedy answers to fixed probe prompts; this one shares neither its prompts nor its code path beyond the scorer.
+ * own samples on fixed probe prompts; this one shares neither its prompts nor its code path beyond the scorer.
  * Each answer is scored as the trainer trains on it: the template's completion through its end-of-turn.
  */
 final class ServedKl {
