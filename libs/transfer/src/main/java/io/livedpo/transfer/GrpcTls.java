@@ -34,6 +34,9 @@ import java.util.function.Function;
 public final class GrpcTls {
 
     public static final String PREFIX = "livedpo.grpc.tls.";
+    /** Every setting, after the {@link #PREFIX}: what a deployment may set (the manifests tests check against it). */
+    public static final java.util.List<String> SETTINGS = java.util.List.of("enabled", "cert", "key", "trust",
+            "server-name");
     /** Plaintext: the control token alone. */
     public static final GrpcTls OFF = new GrpcTls(null, null, null, Optional.empty());
 
