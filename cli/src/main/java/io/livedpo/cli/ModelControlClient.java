@@ -6,6 +6,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.livedpo.proto.ModelControlGrpc;
+import io.livedpo.transfer.GrpcTls;
 import java.net.URI;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -19,15 +20,22 @@ final class ModelControlClient implements AutoCloseable {
     private final ManagedChannel channel;
     private final ModelControlGrpc.ModelControlBlockingStub stub;
 
-    /** {@code replica}: {@code host:port}, {@code http://host:port} (plaintext) or {@code https://host:port} (TLS). */
-    ModelControlClient(String replica, String token, long deadlineSeconds) {
+    /**
+     * {@code replica}: {@code host:port}, {@code http://host:port} (plaintext) or {@code https://host:port} (TLS, the
+     * system's trust); with {@code tls} on, mutual TLS with its certificate and trust bundle whatever the scheme.
+     */
+    ModelControlClient(String replica, String token, GrpcTls tls, long deadlineSeconds) {
         URI uri = URI.create(replica.contains("://") ? replica : "http://" + replica);
         if (uri.getHost() == null || uri.getPort() < 0) {
             throw new BadInputException("--serving " + replica + ": expected host:port or http(s)://host:port");
         }
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(uri.getHost(), uri.getPort());
-        this.channel = ("https".equals(uri.getScheme()) ? builder.useTransportSecurity() : builder.usePlaintext())
-                .build();
+        if (tls.enabled()) {
+            this.channel = tls.channel(uri.getHost() + ":" + uri.getPort()).build();
+        } else {
+            ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(uri.getHost(), uri.getPort());
+            this.channel = ("https".equals(uri.getScheme()) ? builder.useTransportSecurity() : builder.usePlaintext())
+                    .build();
+        }
         this.stub = ModelControlGrpc.newBlockingStub(channel).withCallCredentials(bearer(token))
                 .withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
     }

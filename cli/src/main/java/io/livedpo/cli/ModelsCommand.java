@@ -8,6 +8,7 @@ import io.livedpo.proto.ModelStatus;
 import io.livedpo.proto.Outcome;
 import io.livedpo.proto.RollbackRequest;
 import io.livedpo.proto.StatusRequest;
+import io.livedpo.transfer.GrpcTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +59,37 @@ final class ModelsCommand implements Runnable {
                 description = "per-call deadline (a push-sized activate can take seconds)")
         long deadlineSeconds;
 
+        @Option(names = "--tls-cert", paramLabel = "FILE", description = "mutual TLS, for replicas with "
+                + "livedpo.grpc.tls.enabled: this client's certificate (PEM); needs --tls-key and --tls-trust")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "FILE", description = "the certificate's private key "
+                + "(unencrypted PKCS#8 PEM)")
+        Path tlsKey;
+
+        @Option(names = "--tls-trust", paramLabel = "FILE", description = "CA bundle (PEM) the replicas' "
+                + "certificates are verified against")
+        Path tlsTrust;
+
+        @Option(names = "--tls-server-name", paramLabel = "NAME", description = "verify the replicas' "
+                + "certificates against this name instead of the host dialled")
+        String tlsServerName;
+
+        /** Plaintext (or https:// with the system's trust), or mutual TLS when the --tls-* files are given. */
+        GrpcTls tls() {
+            if (tlsCert == null && tlsKey == null && tlsTrust == null) {
+                return GrpcTls.OFF;
+            }
+            if (tlsCert == null || tlsKey == null || tlsTrust == null) {
+                throw new BadInputException("mutual TLS needs all of --tls-cert, --tls-key and --tls-trust");
+            }
+            try {
+                return GrpcTls.of(tlsCert, tlsKey, tlsTrust, Optional.ofNullable(tlsServerName));
+            } catch (IllegalStateException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
+
         String token() throws IOException {
             String token = tokenFile != null ? Files.readString(tokenFile, StandardCharsets.UTF_8).strip()
                     : System.getenv(TOKEN_ENV);
@@ -89,12 +122,13 @@ final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             String token = target.token();
+            GrpcTls tls = target.tls();
             Action action = action();
             boolean failed = false;
             for (String replica : target.replicas) {
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("serving", replica);
-                try (ModelControlClient client = new ModelControlClient(replica, token, target.deadlineSeconds)) {
+                try (ModelControlClient client = new ModelControlClient(replica, token, tls, target.deadlineSeconds)) {
                     line.putAll(action.on(client.stub()));
                 } catch (StatusRuntimeException e) {
                     line.put("error", ModelControlClient.describe(e));

@@ -21,11 +21,14 @@ import io.livedpo.proto.Outcome;
 import io.livedpo.proto.RollbackRequest;
 import io.livedpo.proto.StatusRequest;
 import io.livedpo.proto.StatusResponse;
+import io.livedpo.testing.tls.TestPki;
+import io.livedpo.transfer.GrpcTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +122,36 @@ class ModelsCommandTest {
         CliRun run = CliRun.of("models", "status", "--serving", "127.0.0.1:1", "--token", TOKEN);
         assertEquals(Livedpo.BAD_INPUT, run.exitCode());
         assertTrue(run.err().contains("Unknown option"), run.err());
+    }
+
+    @Test
+    void againstAReplicaRequiringMutualTlsOnlyTheTlsOptionsGetThrough() throws Exception {
+        TestPki.Authority ca = TestPki.authority("livedpo test CA");
+        Path trust = ca.writeCertificate(dir, "ca.crt");
+        TestPki.PemFiles serving = ca.issue("serving", "localhost", "127.0.0.1").write(dir, "serving");
+        TestPki.PemFiles operator = ca.issue("operator").write(dir, "operator");
+        Server server = Grpc.newServerBuilderForPort(0, GrpcTls.of(serving.certificate(), serving.privateKey(), trust,
+                        Optional.empty()).serverCredentials())
+                .addService(ServerInterceptors.intercept(new Replica(7, 6, Set.of()), new RequireToken())).build()
+                .start();
+        servers.add(server);
+        String replica = "127.0.0.1:" + server.getPort();
+        String token = tokenFile(TOKEN).toString();
+
+        CliRun ok = CliRun.of("models", "status", "--serving", replica, "--token-file", token,
+                "--tls-cert", operator.certificate().toString(), "--tls-key", operator.privateKey().toString(),
+                "--tls-trust", trust.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertEquals(7, ok.json().get(0).path("policies").get(0).path("active_version").asLong());
+
+        CliRun plaintext = CliRun.of("models", "status", "--serving", replica, "--token-file", token);
+        assertEquals(1, plaintext.exitCode());
+        assertTrue(plaintext.json().get(0).path("error").asText().startsWith("UNAVAILABLE"), plaintext.out());
+
+        CliRun partial = CliRun.of("models", "status", "--serving", replica, "--token-file", token,
+                "--tls-cert", operator.certificate().toString());
+        assertEquals(Livedpo.BAD_INPUT, partial.exitCode());
+        assertTrue(partial.err().contains("--tls-key"), partial.err());
     }
 
     private Path tokenFile(String token) throws Exception {

@@ -1,6 +1,7 @@
 package io.livedpo.manifests;
 
 import io.livedpo.events.kafka.KafkaClientProperties;
+import io.livedpo.transfer.GrpcTls;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.io.IOException;
@@ -30,6 +31,10 @@ record AppConfig(String app, Set<String> envNames, int httpPort, int managementP
     /** {@code app} is the folder under services/; its application.properties is read from the source tree. */
     static AppConfig of(String app, Class<?> mapping) throws IOException {
         Set<String> env = new TreeSet<>(RUNTIME_ENV);
+        if (!app.equals("feedback")) {
+            // Trainer and serving read livedpo.grpc.tls.* through libs/transfer's GrpcTls, declared there once.
+            GrpcTls.SETTINGS.forEach(k -> env.add(envName(GrpcTls.PREFIX + k)));
+        }
         // Every app's Kafka clients read exactly these kafka.* keys (libs/events KafkaClientProperties).
         env.addAll(kafkaPassthrough());
         String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();

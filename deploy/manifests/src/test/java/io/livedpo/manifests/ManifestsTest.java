@@ -1,6 +1,7 @@
 package io.livedpo.manifests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every overlay renders, parses strictly, and agrees with the code it deploys. */
 class ManifestsTest {
 
-    static final List<String> OVERLAYS = List.of("dev", "prod", "gpu", "strimzi", "plain-kafka");
+    static final List<String> OVERLAYS = List.of("dev", "prod", "gpu", "strimzi", "plain-kafka", "prod-mtls");
     private static final List<String> HEALTH = List.of("/q/health/started", "/q/health/live", "/q/health/ready");
 
     static Map<String, AppConfig> apps = new HashMap<>();
@@ -293,6 +294,44 @@ class ManifestsTest {
                 .filter(s -> s.getMetadata().getName().equals("livedpo-trainer")).findFirst().orElseThrow();
         assertEquals("grpc://" + service.getMetadata().getName() + ":" + service.getSpec().getPorts().get(0).getPort(),
                 prefix);
+    }
+
+    /**
+     * With mutual TLS (the grpc-mtls component), trainer and serving each turn livedpo.grpc.tls on with its cert, key
+     * and trust bundle as files of one mounted Secret; the trainer, which dials replicas by pod IP, verifies them by
+     * the headless service's name. Without it, neither sets any TLS property (plaintext plus the token, the default).
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void mutualTlsFilesComeFromAMountedSecretWhereverTlsIsOn(String overlay) throws Exception {
+        for (Deployment d : typed(rendered.get(overlay), "Deployment", Deployment.class)) {
+            String name = d.getMetadata().getName();
+            Container c = container(d);
+            Map<String, String> tls = new HashMap<>();
+            c.getEnv().stream().filter(e -> e.getName().startsWith("LIVEDPO_GRPC_TLS_"))
+                    .forEach(e -> tls.put(e.getName(), e.getValue()));
+            if (!overlay.endsWith("-mtls") || name.equals("livedpo-feedback")) {
+                assertEquals(Map.of(), tls, overlay + " " + name);
+                continue;
+            }
+            assertEquals("true", tls.get("LIVEDPO_GRPC_TLS_ENABLED"), overlay + " " + name);
+            for (String file : List.of("CERT", "KEY", "TRUST")) {
+                String path = tls.get("LIVEDPO_GRPC_TLS_" + file);
+                assertNotNull(path, overlay + " " + name + ": LIVEDPO_GRPC_TLS_" + file);
+                var mount = c.getVolumeMounts().stream().filter(m -> path.startsWith(m.getMountPath() + "/"))
+                        .findFirst().orElseThrow(() -> new AssertionError(name + ": " + path + " is on no volume"));
+                var volume = d.getSpec().getTemplate().getSpec().getVolumes().stream()
+                        .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+                assertNotNull(volume.getSecret(), name + ": " + path + " comes from a Secret");
+                assertEquals(name + "-grpc-tls", volume.getSecret().getSecretName(), name);
+                assertTrue(mount.getReadOnly(), name);
+            }
+            if (name.equals("livedpo-trainer")) {
+                String dnsName = c.getEnv().stream().filter(e -> e.getName().equals("LIVEDPO_TRAINER_PUBLISH_DNS_NAME"))
+                        .findFirst().orElseThrow().getValue();
+                assertEquals(dnsName, tls.get("LIVEDPO_GRPC_TLS_SERVER_NAME"), "the name replicas are verified by");
+            }
+        }
     }
 
     /** The pairs topic's partitions in this overlay: its KafkaTopic, or what the feedback service creates. */

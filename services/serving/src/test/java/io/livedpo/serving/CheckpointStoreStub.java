@@ -1,7 +1,9 @@
 package io.livedpo.serving;
 
 import io.grpc.Server;
-import io.grpc.ServerBuilder;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
+import io.grpc.netty.NettyServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -15,6 +17,7 @@ import io.livedpo.transfer.ArchiveHeader;
 import io.livedpo.transfer.ControlToken;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,9 +38,17 @@ public class CheckpointStoreStub implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
+        // Requires the control token as the trainer's store does: a replica that does not send it never catches up.
+        server = serve(InsecureServerCredentials.create(), TestClients.TOKEN);
+        return Map.of("livedpo.serving.catch-up.checkpoint-store", "localhost:" + server.getPort(),
+                "livedpo.serving.catch-up.poll-interval", "200ms");
+    }
+
+    /** The stub store on a free loopback port with these credentials, to callers presenting {@code token}. */
+    static Server serve(ServerCredentials credentials, String token) {
         try {
-            // Requires the control token as the trainer's store does: a replica that does not send it never catches up.
-            server = ServerBuilder.forPort(0).addService(ServerInterceptors.intercept(
+            return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials)
+                    .addService(ServerInterceptors.intercept(
                     new CheckpointStoreGrpc.CheckpointStoreImplBase() {
                         @Override
                         public void fetch(FetchRequest request, StreamObserver<FetchResponse> out) {
@@ -54,12 +65,10 @@ public class CheckpointStoreStub implements QuarkusTestResourceLifecycleManager 
                         public void latest(LatestRequest request, StreamObserver<CheckpointHeader> out) {
                             out.onError(Status.UNIMPLEMENTED.asRuntimeException());
                         }
-                    }, new ControlToken(Optional.of(TestClients.TOKEN)))).build().start();
+                    }, new ControlToken(Optional.of(token)))).build().start();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return Map.of("livedpo.serving.catch-up.checkpoint-store", "localhost:" + server.getPort(),
-                "livedpo.serving.catch-up.poll-interval", "200ms");
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.livedpo.serving;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-/** Without a Kafka broker and with a one-slot queue: chat still answers, lost events are counted, overload is 429. */
+/**
+ * Without a Kafka broker and with a one-slot queue: chat still answers, lost events are counted, overload is 429 (also
+ * for a streamed request, before its stream starts).
+ */
 @QuarkusTest
 @TestProfile(DegradedTest.NoBrokerTinyQueue.class)
 class DegradedTest {
@@ -60,6 +64,17 @@ class DegradedTest {
 
     @Test
     void overloadIs429WithRetryAfterNeverAHang() throws Exception {
+        burst(false);
+    }
+
+    @Test
+    void aStreamedRequestIsRefusedWith429BeforeItsStreamStarts() throws Exception {
+        // Not a 200 with an error event in the stream: the refusal comes before the status line, as for a whole answer.
+        burst(true);
+    }
+
+    /** Eight concurrent requests at a one-slot queue: each is served whole, or refused with a 429 problem. */
+    private static void burst(boolean stream) throws Exception {
         // Eight threads of its own, released together: the common fork-join pool has one thread on two cores, which
         // would send the requests one by one and never fill the queue.
         int clients = 8;
@@ -74,7 +89,7 @@ class DegradedTest {
                     go.await();
                     return given().contentType("application/json")
                             .body(Map.of("messages", List.of(Map.of("role", "user", "content", "Tell me about cats.")),
-                                    "max_tokens", 48, "seed", 1, "stop", "never-matches"))
+                                    "max_tokens", 48, "seed", 1, "stop", "never-matches", "stream", stream))
                             .post("/v1/chat/completions");
                 }));
             }
@@ -85,11 +100,18 @@ class DegradedTest {
             for (Future<Response> c : calls) {
                 Response r = c.get(120, TimeUnit.SECONDS);
                 if (r.statusCode() == 200) {
+                    if (stream) {
+                        String body = r.asString();
+                        assertTrue(r.contentType().startsWith("text/event-stream"), r.contentType());
+                        assertTrue(body.endsWith("data: [DONE]\n\n"), body);
+                        assertFalse(body.contains("\"error\""), "a served stream carries an error: " + body);
+                    }
                     ok++;
                 } else {
                     assertEquals(429, r.statusCode(), r.asString());
                     assertEquals("1", r.header("Retry-After"));
-                    assertTrue(r.contentType().contains("application/problem+json"));
+                    assertTrue(r.contentType().contains("application/problem+json"), r.contentType());
+                    assertEquals(429, r.jsonPath().getInt("status"), r.asString());
                     refused++;
                 }
             }

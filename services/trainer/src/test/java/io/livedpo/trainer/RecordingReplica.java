@@ -1,9 +1,10 @@
 package io.livedpo.trainer;
 
-import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.livedpo.proto.CheckpointHeader;
 import io.livedpo.proto.ModelControlGrpc;
@@ -16,6 +17,7 @@ import io.livedpo.transfer.CheckpointRejectedException;
 import io.livedpo.transfer.ControlToken;
 import io.livedpo.transfer.PushReceiver;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,9 +41,14 @@ final class RecordingReplica implements AutoCloseable {
     private final Path staging;
 
     RecordingReplica(String token, String signingKey) throws IOException {
+        this(token, signingKey, InsecureServerCredentials.create());
+    }
+
+    /** With these credentials: mutual TLS, say, as serving's ModelControl has with {@code livedpo.grpc.tls}. */
+    RecordingReplica(String token, String signingKey, ServerCredentials credentials) throws IOException {
         this.signer = new ArchiveSignature(Optional.of(signingKey));
         this.staging = Files.createTempDirectory("recording-replica");
-        this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("localhost", 0), credentials)
                 .addService(ServerInterceptors.intercept(new Control(), new ControlToken(Optional.of(token))))
                 .build().start();
     }

@@ -24,6 +24,7 @@ import io.livedpo.proto.CheckpointStoreGrpc;
 import io.livedpo.proto.FetchRequest;
 import io.livedpo.proto.FetchResponse;
 import io.livedpo.proto.LatestRequest;
+import io.livedpo.trainer.grpc.StoreServer;
 import io.livedpo.trainer.service.CheckpointCoverage;
 import io.livedpo.trainer.service.CheckpointStore;
 import io.livedpo.trainer.service.Partition;
@@ -33,12 +34,10 @@ import io.livedpo.transfer.ControlToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,13 +55,13 @@ import org.junit.jupiter.api.Test;
 /** The whole loop on a real broker and real gRPC: pairs in, checkpoint written, pushed into a replica, fetchable. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
-@QuarkusTestResource(ReplicaResource.class)
+@QuarkusTestResource(value = ReplicaResource.class, restrictToAnnotatedClass = true)
 class TrainerFlowTest {
 
     private static final String POLICY = "default";
 
-    @TestHTTPResource
-    URL url;
+    @Inject
+    StoreServer storeServer;
 
     @Inject
     CheckpointStore store;
@@ -156,7 +155,8 @@ class TrainerFlowTest {
     }
 
     private void assertFetchMatchesTheStore(long newest) throws IOException {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", storeServer.port()).usePlaintext()
+                .build();
         try {
             CheckpointStoreGrpc.CheckpointStoreBlockingStub anonymous = CheckpointStoreGrpc.newBlockingStub(channel);
             StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> anonymous.fetch(

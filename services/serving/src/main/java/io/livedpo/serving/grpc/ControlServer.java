@@ -7,6 +7,7 @@ import io.livedpo.serving.config.ServingConfig;
 import io.livedpo.serving.metrics.ModelVersionMetrics;
 import io.livedpo.serving.service.CheckpointInstaller;
 import io.livedpo.serving.service.PolicyRegistry;
+import io.livedpo.transfer.GrpcTls;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +23,8 @@ import org.jboss.logging.Logger;
  * pods alone while the chat API stays public. Quarkus serves every {@code @GrpcService} on one server, hence this
  * plain grpc-java server, owned here: started when the app starts, stopped when it stops. Every call passes the
  * control-token interceptor first; the status-description limit wraps it all (Quarkus's global interceptors do not
- * reach this server).
+ * reach this server). With {@code livedpo.grpc.tls.enabled} it is mutual TLS ({@link GrpcTls}): a caller without a
+ * certificate from the trust bundle is refused in the handshake, and the token is still required.
  */
 @ApplicationScoped
 public class ControlServer {
@@ -35,25 +37,28 @@ public class ControlServer {
     private final ModelControlGrpcService service;
     private final ControlTokenInterceptor token;
     private final ServingStatusLimit statusLimit;
+    private final GrpcTls tls;
     private Server server;
 
     public ControlServer(ServingConfig config, CheckpointInstaller installer, PolicyRegistry registry,
-                         ModelVersionMetrics metrics, ControlTokenInterceptor token, ServingStatusLimit statusLimit) {
+                         ModelVersionMetrics metrics, ControlTokenInterceptor token, ServingStatusLimit statusLimit,
+                         GrpcTls tls) {
         this.config = config.control();
         this.service = new ModelControlGrpcService(installer, registry, metrics);
         this.token = token;
         this.statusLimit = statusLimit;
+        this.tls = tls;
     }
 
     void start(@Observes StartupEvent event) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         try {
-            server = NettyServerBuilder.forAddress(address).maxInboundMessageSize(MAX_INBOUND_BYTES)
-                    .addService(ServerInterceptors.intercept(service, token, statusLimit)).build().start();
+            server = NettyServerBuilder.forAddress(address, tls.serverCredentials())
+                    .maxInboundMessageSize(MAX_INBOUND_BYTES).addService(ServerInterceptors.intercept(service, token, statusLimit)).build().start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve ModelControl on " + address, e);
         }
-        LOG.infof("ModelControl listening on %s:%d", config.host(), server.getPort());
+        LOG.infof("ModelControl listening on %s:%d (%s)", config.host(), server.getPort(), tls);
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {

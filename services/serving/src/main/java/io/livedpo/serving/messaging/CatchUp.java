@@ -2,7 +2,6 @@ package io.livedpo.serving.messaging;
 
 import io.livedpo.serving.support.Daemons;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.livedpo.events.CheckpointAnnouncement;
 import io.livedpo.events.JsonDeserializer;
 import io.livedpo.events.Topics;
@@ -17,6 +16,7 @@ import io.livedpo.transfer.ArchiveAssembly;
 import io.livedpo.transfer.ArchiveFrames;
 import io.livedpo.transfer.CheckpointRejectedException;
 import io.livedpo.transfer.ControlToken;
+import io.livedpo.transfer.GrpcTls;
 import io.livedpo.transfer.ReceivedArchive;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -50,6 +50,8 @@ public class CatchUp {
     private final ServingConfig.CatchUp config;
     /** The control-plane token: the store serves archives only to replicas that hold it. */
     private final Optional<String> token;
+    /** Plaintext, or mutual TLS with this replica's certificate when {@code livedpo.grpc.tls.enabled}. */
+    private final GrpcTls tls;
     private final PolicyRegistry registry;
     private final CheckpointInstaller installer;
     private final LiveCanary liveCanary;
@@ -59,13 +61,14 @@ public class CatchUp {
     private Thread thread;
 
     public CatchUp(ServingConfig config, PolicyRegistry registry, CheckpointInstaller installer, LiveCanary liveCanary,
-                   KafkaClientProperties kafka) {
+                   KafkaClientProperties kafka, GrpcTls tls) {
         this.liveCanary = liveCanary;
         this.config = config.catchUp();
         this.token = config.control().token();
         this.registry = registry;
         this.installer = installer;
         this.kafka = kafka;
+        this.tls = tls;
     }
 
     /** After the registry has loaded the base model (a later priority runs later). */
@@ -89,8 +92,7 @@ public class CatchUp {
         Map<String, Object> props = kafka.with(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-serving-announcements"));
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(config.checkpointStore().orElseThrow()).usePlaintext()
-                .build();
+        ManagedChannel channel = tls.channel(config.checkpointStore().orElseThrow()).build();
         try (KafkaConsumer<String, CheckpointAnnouncement> consumer = new KafkaConsumer<>(props,
                 new StringDeserializer(), new JsonDeserializer<>(CheckpointAnnouncement.class))) {
             while (running && !WholeTopic.assign(consumer, Topics.CHECKPOINTS)) {

@@ -59,11 +59,14 @@ public class ChatCompletionsResource {
                 .header(ModelName.HEADER, prepared.model()).build();
     }
 
+    /**
+     * Queues the choices before the status line is written, so a full queue is a 429 problem like a whole answer's
+     * (not a 200 with an error event); only failures after that are reported in-band.
+     */
     private StreamingOutput stream(ChatService.Prepared p, HttpServerResponse http) {
         LinkedBlockingQueue<ChatCompletionChunk> chunks = new LinkedBlockingQueue<>();
-        CompletableFuture<ChatResult> done = CompletableFuture.supplyAsync(
-                () -> chat.execute(p, (index, delta) -> chunks.add(chunk(p, index, new ChatCompletionChunk.Delta(
-                        null, delta), null))), STREAMS);
+        chat.submit(p, (index, delta) -> chunks.add(chunk(p, index, new ChatCompletionChunk.Delta(null, delta), null)));
+        CompletableFuture<ChatResult> done = CompletableFuture.supplyAsync(() -> chat.await(p), STREAMS);
         return out -> {
             for (int i = 0; i < p.choices(); i++) {
                 write(out, chunk(p, i, new ChatCompletionChunk.Delta("assistant", ""), null));

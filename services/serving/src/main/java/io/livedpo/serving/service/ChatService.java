@@ -141,9 +141,42 @@ public class ChatService {
      * callee must not block), then emits the response events. Closes the prepared request.
      */
     public ChatResult execute(Prepared p, BiConsumer<Integer, String> onDelta) {
+        submit(p, onDelta);
+        return await(p);
+    }
+
+    /**
+     * Queues every choice for decoding, with streamed text going to {@code onDelta(choiceIndex, text)} on the
+     * decoding thread (the callee must not block). A full queue refuses here, before any answer exists: an
+     * {@link OverloadedException} (429 / {@code RESOURCE_EXHAUSTED}), thrown before a stream's status line is written,
+     * with the prepared request closed. Then {@link #await}.
+     */
+    public void submit(Prepared p, BiConsumer<Integer, String> onDelta) {
+        try {
+            AnswerDeltas deltas = new AnswerDeltas(registry.base().tokenizer().chat(), p.choices(), onDelta);
+            for (int i = 0; i < p.choices(); i++) {
+                int index = i;
+                // Each task holds its own lease: a choice still decoding keeps the version alive after a timeout.
+                p.tasks.add(scheduler.submit(p.routed.lease(i).share(), p.plan.promptIds(), p.plan.params().get(i),
+                        d -> deltas.accept(index, d)));
+            }
+        } catch (OverloadedException e) {
+            p.cancel(); // choices queued before the refusal would decode for nobody
+            p.close();
+            metrics.outcome("overloaded");
+            throw e;
+        } catch (RuntimeException e) {
+            p.cancel();
+            p.close();
+            metrics.outcome("error");
+            throw e;
+        }
+    }
+
+    /** Waits for the choices {@link #submit} queued, then emits the response events. Closes the prepared request. */
+    public ChatResult await(Prepared p) {
         try (p) {
-            ChatFormat chat = registry.base().tokenizer().chat();
-            ChatResult result = decode(p, chat, new AnswerDeltas(chat, p.choices(), onDelta));
+            ChatResult result = collect(p, registry.base().tokenizer().chat());
             ResponseEvents.of(p.plan, result, p.arm, Instant.now()).forEach(publisher::publish);
             metrics.completed(result, p.startNanos);
             return result;
@@ -161,22 +194,12 @@ public class ChatService {
         } catch (CancellationException e) {
             metrics.outcome("cancelled"); // its client went away (Prepared.cancel)
             throw e;
-        } catch (OverloadedException e) {
-            p.cancel(); // choices queued before the refusal would decode for nobody
-            metrics.outcome("overloaded");
-            throw e;
         }
     }
 
-    private ChatResult decode(Prepared p, ChatFormat chat, BiConsumer<Integer, String> deltas)
+    private ChatResult collect(Prepared p, ChatFormat chat)
             throws InterruptedException, ExecutionException, TimeoutException {
         List<GenerationTask> tasks = p.tasks;
-        for (int i = 0; i < p.choices(); i++) {
-            int index = i;
-            // Each task holds its own lease: a choice still decoding keeps the version alive after a timeout here.
-            tasks.add(scheduler.submit(p.routed.lease(i).share(), p.plan.promptIds(), p.plan.params().get(i),
-                    d -> deltas.accept(index, d)));
-        }
         List<ChatResult.Choice> choices = new ArrayList<>();
         long deadline = p.startNanos + requestTimeout.toNanos();
         for (int i = 0; i < tasks.size(); i++) {

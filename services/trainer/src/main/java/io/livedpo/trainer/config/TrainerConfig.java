@@ -43,7 +43,23 @@ public interface TrainerConfig {
 
     Publish publish();
 
+    Store store();
+
     Canary canary();
+
+    /**
+     * The CheckpointStore gRPC server replicas catch up from ({@code grpc/StoreServer}), a plain grpc-java server like
+     * serving's ModelControl, so that {@code livedpo.grpc.tls} covers it too. It takes the HTTP port and host by
+     * default: the trainer serves nothing else there (health and metrics are on the management port), and Quarkus's
+     * own HTTP listener is off ({@code quarkus.http.host-enabled=false}).
+     */
+    interface Store {
+        @WithDefault("${quarkus.http.port:8082}")
+        int port();
+
+        @WithDefault("${quarkus.http.host:0.0.0.0}")
+        String host();
+    }
 
     /** The live canary, from the publishing side. */
     interface Canary {

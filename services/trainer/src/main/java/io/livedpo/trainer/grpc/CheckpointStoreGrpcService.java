@@ -12,19 +12,16 @@ import io.livedpo.trainer.service.CheckpointStore;
 import io.livedpo.trainer.service.PackedCheckpoint;
 import io.livedpo.transfer.ArchiveFrames;
 import io.livedpo.transfer.ArchiveSignature;
-import io.quarkus.grpc.GrpcService;
-import io.quarkus.grpc.RegisterInterceptor;
-import io.smallrye.common.annotation.Blocking;
 import java.io.IOException;
 import java.util.OptionalLong;
 
 /**
  * Serves the store's archives to replicas catching up: the same header and chunk framing as a push, signed the same
  * way, so serving verifies a fetch exactly as it verifies a push. Headers say {@code activate = true}: the newest
- * checkpoint of a policy is the one to serve. Callers must hold the control-plane token.
+ * checkpoint of a policy is the one to serve. Callers must hold the control-plane token ({@link StoreServer} puts the
+ * interceptor in front, and mutual TLS when it is on); calls run on the server's executor, so reading the store may
+ * block.
  */
-@GrpcService
-@RegisterInterceptor(StoreTokenInterceptor.class)
 public class CheckpointStoreGrpcService extends CheckpointStoreGrpc.CheckpointStoreImplBase {
 
     private final CheckpointStore store;
@@ -36,7 +33,6 @@ public class CheckpointStoreGrpcService extends CheckpointStoreGrpc.CheckpointSt
     }
 
     @Override
-    @Blocking
     public void fetch(FetchRequest request, StreamObserver<FetchResponse> response) {
         try {
             PackedCheckpoint packed = find(request.getPolicy(), request.getVersion());
@@ -50,7 +46,6 @@ public class CheckpointStoreGrpcService extends CheckpointStoreGrpc.CheckpointSt
     }
 
     @Override
-    @Blocking
     public void latest(LatestRequest request, StreamObserver<CheckpointHeader> response) {
         try {
             PackedCheckpoint packed = find(request.getPolicy(), 0);

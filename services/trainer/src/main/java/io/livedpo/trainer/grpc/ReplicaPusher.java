@@ -1,13 +1,13 @@
 package io.livedpo.trainer.grpc;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.livedpo.proto.ModelControlGrpc;
 import io.livedpo.proto.PushCheckpointResponse;
 import io.livedpo.transfer.ArchiveFrames;
 import io.livedpo.transfer.ArchiveHeader;
 import io.livedpo.transfer.ControlToken;
+import io.livedpo.transfer.GrpcTls;
 import io.livedpo.transfer.PushSender;
 import java.time.Duration;
 import java.util.Map;
@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
 /**
  * Streams a checkpoint archive to one replica's {@code ModelControl.PushCheckpoint} (header, then ≤ 1 MiB chunks),
  * retrying transport failures with exponential backoff. A replica that answers with a verdict (rejected: bad hash,
- * signature, canary...) is not retried: the same bytes would get the same verdict.
+ * signature, canary...) is not retried: the same bytes would get the same verdict. Channels are plaintext, or mutual
+ * TLS with the trainer's certificate ({@link GrpcTls}); a replica refusing the handshake is a transport failure.
  */
 public final class ReplicaPusher implements AutoCloseable {
 
@@ -33,6 +34,7 @@ public final class ReplicaPusher implements AutoCloseable {
             Status.Code.NOT_FOUND);
 
     private final Optional<String> token;
+    private final GrpcTls tls;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration timeout;
@@ -43,8 +45,10 @@ public final class ReplicaPusher implements AutoCloseable {
         return t;
     });
 
-    public ReplicaPusher(Optional<String> token, int maxAttempts, Duration initialBackoff, Duration timeout) {
+    public ReplicaPusher(Optional<String> token, GrpcTls tls, int maxAttempts, Duration initialBackoff,
+                         Duration timeout) {
         this.token = token;
+        this.tls = tls;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.timeout = timeout;
@@ -85,7 +89,7 @@ public final class ReplicaPusher implements AutoCloseable {
     }
 
     private ManagedChannel channel(String target) {
-        return channels.computeIfAbsent(target, t -> ManagedChannelBuilder.forTarget(t).usePlaintext().build());
+        return channels.computeIfAbsent(target, t -> tls.channel(t).build());
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.livedpo.trainer.service.TrainerMetrics;
 import io.livedpo.trainer.service.TrainingSession;
 import io.livedpo.trainer.service.TrainingSettings;
 import io.livedpo.transfer.ArchiveSignature;
+import io.livedpo.transfer.GrpcTls;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -82,11 +83,18 @@ public class TrainerBeans {
         announcer.close();
     }
 
+    /** {@code livedpo.grpc.tls.*}, declared once for both services in {@link GrpcTls}; checked when first used. */
     @Produces
     @Singleton
-    ReplicaPusher pusher(TrainerConfig config) {
+    GrpcTls tls(Config config) {
+        return GrpcTls.from(name -> config.getOptionalValue(name, String.class));
+    }
+
+    @Produces
+    @Singleton
+    ReplicaPusher pusher(TrainerConfig config, GrpcTls tls) {
         TrainerConfig.Publish p = config.publish();
-        return new ReplicaPusher(p.token(), p.maxAttempts(), p.initialBackoff(), p.timeout());
+        return new ReplicaPusher(p.token(), tls, p.maxAttempts(), p.initialBackoff(), p.timeout());
     }
 
     void close(@Disposes ReplicaPusher pusher) {

@@ -1,0 +1,65 @@
+package io.livedpo.trainer;
+
+import io.livedpo.testing.logs.CapturedLogs;
+import io.livedpo.testing.tls.TestPki;
+import io.livedpo.transfer.GrpcTls;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.UUID;
+
+/**
+ * The trainer with {@code livedpo.grpc.tls} on: a CA made for the run, certificates for the trainer and for serving
+ * (localhost, 127.0.0.1), one from a CA nobody trusts, a {@link RecordingReplica} that requires mutual TLS, random
+ * control token and HMAC key, and every log record captured from before start-up.
+ */
+public class MutualTlsReplicaResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String TOKEN = "tok-" + UUID.randomUUID();
+    static final String SIGNING_KEY = "key-" + UUID.randomUUID();
+    static final Queue<String> LOGS = CapturedLogs.newQueue();
+    static Path trust;
+    static TestPki.PemFiles trainer;
+    static TestPki.PemFiles serving;
+    static TestPki.PemFiles stranger;
+    static RecordingReplica replica;
+    private CapturedLogs capture;
+
+    @Override
+    public Map<String, String> start() {
+        capture = CapturedLogs.install(LOGS);
+        try {
+            Path dir = Files.createTempDirectory("livedpo-pki");
+            TestPki.Authority ca = TestPki.authority("livedpo test CA");
+            trust = ca.writeCertificate(dir, "ca.crt");
+            trainer = ca.issue("trainer", "localhost", "127.0.0.1").write(dir, "trainer");
+            serving = ca.issue("serving", "localhost", "127.0.0.1").write(dir, "serving");
+            stranger = TestPki.authority("untrusted CA").issue("serving", "localhost").write(dir, "stranger");
+            replica = new RecordingReplica(TOKEN, SIGNING_KEY, GrpcTls.of(serving.certificate(),
+                    serving.privateKey(), trust, Optional.empty()).serverCredentials());
+            return Map.of("livedpo.grpc.tls.enabled", "true",
+                    "livedpo.grpc.tls.cert", trainer.certificate().toString(),
+                    "livedpo.grpc.tls.key", trainer.privateKey().toString(),
+                    "livedpo.grpc.tls.trust", trust.toString(),
+                    "livedpo.trainer.publish.token", TOKEN,
+                    "livedpo.trainer.publish.signing-key", SIGNING_KEY,
+                    "livedpo.trainer.publish.targets", replica.target(),
+                    "livedpo.trainer.store-dir", Files.createTempDirectory("livedpo-store-").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (replica != null) {
+            replica.close();
+        }
+        capture.close();
+    }
+}
