@@ -32,9 +32,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * budget, by the trainer's estimate and by an independent one over the answers it served ({@link ServedKl}), and
  * every accepted vote must be accounted for by feedback. The adversarial variant (slow: {@code -Dlivedpo.slow=true})
  * holds the same bar with a fifth of the users hostile — voting against the hidden reward, or flooding — and checks
- * the per-user cap on trained pairs. Writes
- * the learning curve into the data dir. A service or the demo model missing from the checkout fails the test: it
- * never passes by skipping.
+ * the per-user cap on trained pairs. Writes the learning curve and the topics ({@code export/}, as {@code livedpo up}
+ * does) into the data dir. A service or the demo model missing from the checkout fails the test: it never passes by
+ * skipping.
  */
 class EndToEndIT {
 
@@ -166,6 +166,8 @@ class EndToEndIT {
                             new JsonDeserializer<>(PreferencePair.class)),
                     TopicAudit.readAll(stack.bootstrapServers(), Topics.FEEDBACK,
                             new JsonDeserializer<>(FeedbackEvent.class)));
+            // As `livedpo up` leaves them: the run's votes, for `livedpo replay` through other recipes.
+            TopicExport.write(stack.bootstrapServers(), settings.dataDir().resolve("export"));
         }
         assertTrue(Files.isRegularFile(settings.dataDir().resolve("learning-curve.html")));
         return result;
