@@ -11,7 +11,8 @@ import json
 import sys
 
 W, H, PAD = 360, 260, 46
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+          "#7f7f7f", "#393b79", "#e7ba52"]
 
 
 def load(paths):
