@@ -34,12 +34,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The two adapters {@link TrainedAdapterCanaryIT} puts before the users, trained by the project's own DPO code in this JVM
- * (as {@code livedpo simulate-offline} does, off-policy: every pair's two answers are sampled once from the base
- * model, as serving samples them): the simulated users' hidden reward picks the chosen answer of each pair through an
- * honest user's Bradley–Terry choice, and the same pairs train one adapter as chosen and the other with chosen and
- * rejected swapped. Deterministic for a seed: sampling has its own RNG per sequence, the LoRA init is seeded and a DPO step
- * draws no random numbers.
+ * The two adapters {@link TrainedAdapterCanaryIT} puts before the users, trained by the project's own DPO code in this
+ * JVM. Pairs are sampled and encoded as {@code livedpo simulate-offline} does, but off-policy: every pair's two
+ * answers are sampled once from the base model, with serving's default sampling. An honest simulated user's
+ * Bradley–Terry choice by the hidden reward picks the chosen answer of each pair, and the same pairs train one adapter
+ * as chosen and the other with chosen and rejected swapped. Deterministic for a seed: sampling has its own RNG per
+ * sequence, the LoRA init is seeded and a DPO step draws no random numbers.
  */
 final class CanaryAdapters {
 
@@ -154,7 +154,7 @@ final class CanaryAdapters {
                 d.adamw());
     }
 
-    /** Writes {@code adapter} as checkpoint {@code policy} v{@code version} (PEFT layout + livedpo.json) in {@code dir}. */
+    /** Writes {@code adapter} as {@code policy} v{@code version} (PEFT layout + livedpo.json) at {@code dir}. */
     CheckpointMetadata write(LoraAdapter adapter, Path dir, String policy, long version, long parentVersion,
                              long pairsTrained) throws IOException {
         return AdapterCheckpoint.write(dir, adapter.config(), adapter.peftTensors(),

@@ -137,7 +137,7 @@ class TrainedAdapterCanaryIT {
                             () -> serving.status().getActiveVersion() == 2
                                     && serving.status().getCandidateVersion() < 0, () -> null);
                     long servedBefore = ledger.chatAnswers().size();
-                    Poll.until("users are answered by the promoted version", Duration.ofSeconds(30),
+                    Poll.until("users keep being answered after the promotion", Duration.ofSeconds(30),
                             () -> ledger.chatAnswers().size() > servedBefore + 10, () -> null);
                 }
                 report("inverted", rolledBack, ledger);
