@@ -165,6 +165,11 @@ public final class LocalStack implements AutoCloseable {
         return settings;
     }
 
+    /** The control token and signing key of this run, for a test that pushes to serving as the trainer does. */
+    Secrets secrets() {
+        return secrets;
+    }
+
     public String bootstrapServers() {
         return broker.bootstrapServers();
     }

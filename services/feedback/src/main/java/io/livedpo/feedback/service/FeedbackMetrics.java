@@ -2,6 +2,7 @@ package io.livedpo.feedback.service;
 
 import io.livedpo.events.PairSource;
 import io.livedpo.events.CanaryDecision;
+import io.livedpo.feedback.canary.CanarySprt;
 import io.livedpo.feedback.canary.CanaryTally;
 import io.livedpo.feedback.metrics.CanaryMetrics;
 import io.livedpo.feedback.metrics.VersionParents;
@@ -66,8 +67,8 @@ public class FeedbackMetrics implements FeedbackObserver {
     }
 
     @Override
-    public void canaryEvidence(CanaryTally tally, double logLikelihoodRatio) {
-        canary.evidence(tally, logLikelihoodRatio);
+    public void canaryEvidence(CanaryTally tally, CanarySprt test, double logLikelihoodRatio) {
+        canary.evidence(tally, test, logLikelihoodRatio);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.livedpo.feedback.service;
 
 import io.livedpo.events.CanaryDecision;
 import io.livedpo.events.PairSource;
+import io.livedpo.feedback.canary.CanarySprt;
 import io.livedpo.feedback.canary.CanaryTally;
 
 /** What the topology reports as it goes; the app turns it into metrics and per-policy stats. */
@@ -24,8 +25,11 @@ public interface FeedbackObserver {
     /** A feedback event named a response that did not arrive within the grace period. */
     void unmatched();
 
-    /** A thumbs vote was tallied for a live canary; {@code logLikelihoodRatio} is the test statistic now. */
-    void canaryEvidence(CanaryTally tally, double logLikelihoodRatio);
+    /**
+     * A thumbs vote or an A/B choice was tallied for a live canary; {@code logLikelihoodRatio} is the statistic of
+     * {@code test} now.
+     */
+    void canaryEvidence(CanaryTally tally, CanarySprt test, double logLikelihoodRatio);
 
     /** A live canary was decided (and the decision announced). */
     void canaryDecided(CanaryDecision decision);

@@ -77,7 +77,7 @@ final class CanaryJudge extends ContextualProcessor<String, Resolved, String, Ca
             tally = withChoice;
         }
         CanarySprt.Verdict verdict = tally.evaluate(config.test());
-        observer.canaryEvidence(tally, verdict.logLikelihoodRatio());
+        observer.canaryEvidence(tally, config.test(), verdict.logLikelihoodRatio());
         if (verdict.outcome() != CanarySprt.Outcome.CONTINUE) {
             decide(record.key(), tally, verdict.outcome() == CanarySprt.Outcome.PROMOTE
                     ? CanaryDecision.Action.PROMOTE : CanaryDecision.Action.ROLLBACK, "sprt",

@@ -52,7 +52,26 @@ class CanaryJudgeTest {
             assertEquals(1, d.parentRate());
             assertTrue(d.logLikelihoodRatio() <= d.lowerBound());
             assertEquals(1, h.counter("livedpo_feedback_canary_decisions", "action", "rollback"));
+            // The dashboard's "Live canary" row: the experiment, its evidence per arm and the statistic between its
+            // bounds, as they stood at the deciding vote.
+            assertEquals(2, gauge(h, "livedpo_feedback_canary_candidate_version"));
+            assertEquals(1, gauge(h, "livedpo_feedback_canary_parent_version"));
+            assertEquals(20, h.registry.get("livedpo_feedback_canary_votes").tag("arm", "candidate").gauge().value());
+            assertEquals(20, h.registry.get("livedpo_feedback_canary_votes").tag("arm", "parent").gauge().value());
+            assertEquals(0, h.registry.get("livedpo_feedback_canary_thumbs_up_ratio").tag("arm", "candidate").gauge()
+                    .value());
+            assertEquals(1, h.registry.get("livedpo_feedback_canary_thumbs_up_ratio").tag("arm", "parent").gauge()
+                    .value());
+            assertEquals(d.logLikelihoodRatio(), gauge(h, "livedpo_feedback_canary_log_likelihood_ratio"), 1e-12);
+            assertEquals(d.upperBound(), gauge(h, "livedpo_feedback_canary_upper_bound"), 1e-12);
+            assertEquals(d.lowerBound(), gauge(h, "livedpo_feedback_canary_lower_bound"), 1e-12);
+            assertEquals(Math.log(0.9 / 0.05), gauge(h, "livedpo_feedback_canary_upper_bound"), 1e-12);
+            assertEquals(Math.log(0.1 / 0.95), gauge(h, "livedpo_feedback_canary_lower_bound"), 1e-12);
         }
+    }
+
+    private static double gauge(TopologyHarness h, String name) {
+        return h.registry.get(name).tag("policy", "default").gauge().value();
     }
 
     @Test
@@ -76,6 +95,8 @@ class CanaryJudgeTest {
             // ln(0.5/0.45) per win against an upper bound of ln(0.9/0.05): 28 wins.
             assertEquals(28, d.choices());
             assertEquals(0, d.candidateVotes() + d.parentVotes());
+            assertEquals(28, gauge(h, "livedpo_feedback_canary_choices"));
+            assertEquals(28, gauge(h, "livedpo_feedback_canary_candidate_wins"));
         }
     }
 
