@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Tokenize, score, generate, train (DPO), inspect and export GPT-2 and Llama-family models and LoRA adapters.",
         subcommands = {TokenizeCommand.class, ScoreCommand.class, GenerateCommand.class, TrainCommand.class,
                 InspectCommand.class, ExportCommand.class, BenchCommand.class, PretrainCommand.class,
-                PretrainDemoCommand.class, SimulateOfflineCommand.class, UpCommand.class, ChaosCommand.class, ReplayCommand.class, ExportTopicsCommand.class, FrontierCommand.class,
+                PretrainDemoCommand.class, SimulateOfflineCommand.class, UpCommand.class, ChaosCommand.class, ReplayCommand.class, ExportTopicsCommand.class, FrontierCommand.class, EvaluateCommand.class,
                 ModelsCommand.class})
 public final class Livedpo {
 

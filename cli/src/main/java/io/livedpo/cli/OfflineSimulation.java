@@ -12,13 +12,19 @@ import io.livedpo.policy.tokenizer.ChatMessage;
 import io.livedpo.policy.train.PreferenceEncoder;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.simulator.Choice;
+import io.livedpo.simulator.Correctness;
+import io.livedpo.simulator.HiddenReward;
 import io.livedpo.simulator.Prompt;
 import io.livedpo.simulator.PromptGenerator;
 import io.livedpo.simulator.SimulatedUser;
 import io.livedpo.simulator.SimulationConfig;
+import io.livedpo.simulator.TaskFamily;
 import io.livedpo.simulator.UserPopulation;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -116,17 +122,37 @@ final class OfflineSimulation {
      * errors are over the prompts.
      */
     record Evaluation(double thumbsUpRate, double thumbsUpStdErr, double meanReward, double kl, double klStdErr,
-                      int samples) {
+                      int samples, Map<TaskFamily, FamilyScore> families) {
 
         /** The JSON fields of one evaluation, as {@code replay} and {@code simulate-offline} print them. */
-        java.util.Map<String, Object> fields() {
-            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> fields() {
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("thumbs_up", thumbsUpRate);
             m.put("thumbs_up_ci95", 1.96 * thumbsUpStdErr);
             m.put("reward", meanReward);
             m.put("kl", kl);
             m.put("kl_ci95", 1.96 * klStdErr);
             m.put("eval_prompts", samples);
+            Map<String, Object> byFamily = new LinkedHashMap<>();
+            families.forEach((family, score) -> byFamily.put(family.name().toLowerCase(java.util.Locale.ROOT),
+                    score.fields()));
+            m.put("families", byFamily);
+            return m;
+        }
+    }
+
+    /**
+     * One task family's share of an evaluation: its prompts, their expected thumbs-up and how often the answers got
+     * the facts right or wrong ({@link HiddenReward#correctness}) — where a plateau comes from.
+     */
+    record FamilyScore(int prompts, double thumbsUp, double correct, double wrong) {
+
+        Map<String, Object> fields() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("prompts", prompts);
+            m.put("thumbs_up", thumbsUp);
+            m.put("correct", correct);
+            m.put("wrong", wrong);
             return m;
         }
     }
@@ -161,9 +187,16 @@ final class OfflineSimulation {
         double[] up = new double[prompts.size()];
         double reward = 0;
         List<PromptCompletion> scored = new ArrayList<>();
+        Map<TaskFamily, double[]> tally = new EnumMap<>(TaskFamily.class); // prompts, thumbs-up, correct, wrong
         for (int i = 0; i < prompts.size(); i++) {
             up[i] = expectedUp(judge, prompts.get(i), answers.get(i));
-            reward += io.livedpo.simulator.HiddenReward.score(prompts.get(i), answers.get(i));
+            reward += HiddenReward.score(prompts.get(i), answers.get(i));
+            Correctness correctness = HiddenReward.correctness(prompts.get(i), answers.get(i));
+            double[] t = tally.computeIfAbsent(prompts.get(i).family(), f -> new double[4]);
+            t[0]++;
+            t[1] += up[i];
+            t[2] += correctness == Correctness.CORRECT ? 1 : 0;
+            t[3] += correctness == Correctness.WRONG ? 1 : 0;
             long[] prompt = base.tokenizer().encode(promptText(prompts.get(i)));
             long[] completion = base.tokenizer().encode(completionText(prompts.get(i), answers.get(i)));
             // Re-encoding the answer's text may take a token more than generating it did: keep to the context.
@@ -182,8 +215,11 @@ final class OfflineSimulation {
                 ratio[i] = policy.get(i).logprob() - reference.get(i).logprob();
             }
         }
+        Map<TaskFamily, FamilyScore> families = new EnumMap<>(TaskFamily.class);
+        tally.forEach((family, t) -> families.put(family, new FamilyScore((int) t[0], t[1] / t[0], t[2] / t[0],
+                t[3] / t[0])));
         return new Evaluation(mean(up), stdErr(up), reward / prompts.size(), mean(ratio), stdErr(ratio),
-                prompts.size());
+                prompts.size(), families);
     }
 
     private static double mean(double[] xs) {

@@ -102,6 +102,31 @@ class RecipeStudyCommandsTest {
         assertTrue(sharp.get("thumbs_up").asDouble() >= flat.get("thumbs_up").asDouble(), rows.toString());
     }
 
+    /** The base judged per task family: every prompt in exactly one family, shares in [0, 1], no KL from itself. */
+    @Test
+    void evaluateScoresEachTaskFamily() {
+        CliRun run = CliRun.of("evaluate", "--model", "../models/demo", "--eval", "12");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode row = run.json().get(0);
+        assertEquals(0.0, row.get("kl").asDouble(), "the base is the reference");
+        assertEquals(12, row.get("eval_prompts").asInt());
+        int prompts = 0;
+        double weighted = 0;
+        for (JsonNode family : (Iterable<JsonNode>) () -> row.get("families").elements()) {
+            prompts += family.get("prompts").asInt();
+            weighted += family.get("prompts").asInt() * family.get("thumbs_up").asDouble();
+            double correct = family.get("correct").asDouble();
+            double wrong = family.get("wrong").asDouble();
+            assertTrue(correct >= 0 && wrong >= 0 && correct + wrong <= 1, family.toString());
+        }
+        assertEquals(12, prompts, row.toString());
+        assertEquals(row.get("thumbs_up").asDouble(), weighted / 12, 1e-9, "the families make up the whole");
+
+        CliRun missing = CliRun.of("evaluate", "--model", "../models/demo", "--adapter", "no-such-dir");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("no-such-dir"), missing.err());
+    }
+
     private static PreferencePair pair(String policy, int i, long version) {
         String a = "r-" + i + "-a";
         String b = "r-" + i + "-b";

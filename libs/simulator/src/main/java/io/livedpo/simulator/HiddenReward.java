@@ -77,6 +77,11 @@ public final class HiddenReward {
         return score;
     }
 
+    /** The correctness part of the score alone: whether the answer's text gets the prompt's facts right. */
+    public static Correctness correctness(Prompt prompt, String answerText) {
+        return prompt.task().judge(Text.words(answerText));
+    }
+
     private static boolean containsAny(List<String> words, Set<String> markers) {
         return words.stream().anyMatch(markers::contains);
     }
