@@ -7,7 +7,8 @@
 #   load-tests/serving-bench.sh services/serving/target/quarkus-app after [-Dlivedpo.serving.batching.max-running=32 ...]
 #   CLIENTS="1 32" DUR=30 PORT=18391 OUTDIR=/tmp/bench load-tests/serving-bench.sh APPDIR LABEL
 # Health and metrics are on serving's management port (MPORT, default PORT+1); ModelControl gets a free port, so the
-# benchmark does not collide with a stack running beside it.
+# benchmark does not collide with a stack running beside it (CONTROL_OPTS= for builds from before ModelControl had its
+# own port, such as the "before" of docs/BENCHMARKS.md).
 set -u
 APP=$(realpath "$1"); LABEL=$2; shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +17,7 @@ MPORT=${MPORT:-$((PORT + 1))}
 OUTDIR=${OUTDIR:-/tmp/livedpo-serving-bench}
 mkdir -p "$OUTDIR"
 cd "$HERE/.."
-KAFKA_BOOTSTRAP_SERVERS=localhost:1 java -Dquarkus.http.port=$PORT -Dquarkus.management.port=$MPORT -Dlivedpo.serving.control.port=0 -Dlivedpo.serving.model-dir=models/demo "$@" -jar $APP/quarkus-run.jar > "$OUTDIR/$LABEL-server.log" 2>&1 &
+KAFKA_BOOTSTRAP_SERVERS=localhost:1 java -Dquarkus.http.port=$PORT -Dquarkus.management.port=$MPORT ${CONTROL_OPTS--Dlivedpo.serving.control.port=0} -Dlivedpo.serving.model-dir=models/demo "$@" -jar $APP/quarkus-run.jar > "$OUTDIR/$LABEL-server.log" 2>&1 &
 PID=$!
 for i in $(seq 1 300); do curl -sf localhost:$MPORT/q/health/ready >/dev/null && break; sleep 1; done
 URL=http://localhost:$PORT/v1/chat/completions
