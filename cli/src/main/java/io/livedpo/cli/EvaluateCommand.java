@@ -41,24 +41,17 @@ final class EvaluateCommand implements Callable<Integer> {
         if (eval < 1) {
             throw new BadInputException("--eval must be at least 1");
         }
-        try (PolicyModel base = models.open()) {
-            LoraAdapter adapter = models.adapter(base);
-            try {
-                OfflineSimulation sim = new OfflineSimulation(base, seed);
-                OfflineSimulation.Evaluation e = sim.evaluate(OfflineSimulation.evaluationPrompts(seed, eval), adapter,
-                        seed + 17);
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("adapter", models.adapter == null ? null : models.adapter.toString());
-                row.put("seed", seed);
-                row.putAll(e.fields());
-                PrintWriter out = spec.commandLine().getOut();
-                Json.print(out, row);
-                out.flush();
-            } finally {
-                if (adapter != null) {
-                    adapter.close();
-                }
-            }
+        // A null adapter (the base) is a resource try-with-resources skips.
+        try (PolicyModel base = models.open(); LoraAdapter adapter = models.adapter(base)) {
+            OfflineSimulation.Evaluation e = new OfflineSimulation(base, seed)
+                    .evaluate(OfflineSimulation.evaluationPrompts(seed, eval), adapter, seed + 17);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("adapter", models.adapter == null ? null : models.adapter.toString());
+            row.put("seed", seed);
+            row.putAll(e.fields());
+            PrintWriter out = spec.commandLine().getOut();
+            Json.print(out, row);
+            out.flush();
         }
         return 0;
     }
