@@ -68,6 +68,22 @@ class LivedpoCliTest {
     }
 
     @Test
+    void scoreWithTheBf16BaseStaysCloseToF32AndAWrongPrecisionIsAUsageError(@TempDir Path tmp) throws IOException {
+        Path input = tmp.resolve("in.jsonl");
+        Files.writeString(input, "{\"prompt\":\"User: hi\\nAssistant:\",\"completion\":\" Hello there, how are you?\"}\n");
+        CliRun f32 = CliRun.of("score", "--model", MODEL, "--input", input.toString());
+        CliRun bf16 = CliRun.of("score", "--model", MODEL, "--input", input.toString(), "--base-precision", "bf16");
+        assertEquals(0, bf16.exitCode(), bf16.err());
+        double a = f32.json().get(0).get("logprob").asDouble();
+        double b = bf16.json().get(0).get("logprob").asDouble();
+        assertNotEquals(a, b, "bf16 weights give (slightly) different log-probs");
+        assertEquals(a, b, 0.05);
+        CliRun wrong = CliRun.of("generate", "--model", MODEL, "--prompt", "x", "--base-precision", "int4");
+        assertEquals(2, wrong.exitCode());
+        assertTrue(wrong.err().contains("f32 or bf16"), wrong.err());
+    }
+
+    @Test
     void generateRepeatTimesTheSameGeneration() {
         String[] plain = {"generate", "--model", MODEL, "--prompt", "User: hi\nAssistant:", "--max-tokens", "6",
                 "--temperature", "0", "--seed", "3"};

@@ -40,7 +40,9 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(service.displayName() + " is not built: no " + service.jar(home)
                     + " (build it with ./mvnw -DskipTests package -pl " + service.modulePath() + " -am)");
         }
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1g", "-Dai.djl.offline=true"));
+        // jdk.incubator.vector: serving's bf16 base (livedpo.serving.base-precision=bf16) needs it in the boot layer.
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1g", "-Dai.djl.offline=true", "--add-modules",
+                "jdk.incubator.vector"));
         settings.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
         return new ServiceProcess(service, name, host, port, ChildJvm.start(name, jvmArgs,
                 List.of("-jar", service.jar(home).toString()), workDir, log));

@@ -8,6 +8,7 @@ import io.livedpo.policy.checkpoint.LoadedAdapter;
 import io.livedpo.policy.checkpoint.ModelFingerprint;
 import io.livedpo.policy.io.AtomicFiles;
 import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.model.BasePrecision;
 import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.tokenizer.TextTokenizer;
 import java.io.IOException;
@@ -51,9 +52,22 @@ public final class PolicyModel implements AutoCloseable {
      * math done with them comes from this model's manager or its sub-managers, so they all live on that device.
      */
     public static PolicyModel open(Path dir, Device device) throws IOException {
+        return open(dir, device, BasePrecision.F32);
+    }
+
+    /**
+     * With the frozen base multiplied at {@code precision}: {@link BasePrecision#BF16} is for inference on the CPU
+     * (serving, generation); training needs F32.
+     */
+    public static PolicyModel open(Path dir, Device device, BasePrecision precision) throws IOException {
         NDManager manager = NDManager.newBaseManager(device);
+        if (precision != BasePrecision.F32 && !Device.Type.CPU.equals(manager.getDevice().getDeviceType())) {
+            manager.close();
+            throw new IllegalArgumentException("base precision " + precision + " runs on the CPU only, not on "
+                    + manager.getDevice());
+        }
         try {
-            CausalLm model = CausalLm.load(dir, manager);
+            CausalLm model = CausalLm.load(dir, manager, precision);
             return new PolicyModel(dir, manager, model, TextTokenizer.load(dir), ModelFingerprint.of(dir));
         } catch (IOException | RuntimeException e) {
             manager.close();

@@ -17,6 +17,9 @@ public interface CausalLm extends AutoCloseable {
 
     LmConfig config();
 
+    /** How the frozen projections and head are multiplied; only {@link BasePrecision#F32} can be trained through. */
+    BasePrecision precision();
+
     /** The manager owning the base weights; per-call work goes on sub-managers of it. */
     NDManager manager();
 
@@ -65,16 +68,22 @@ public interface CausalLm extends AutoCloseable {
 
     /** Opens a Hugging Face model directory of any supported family, chosen by config.json's model_type. */
     static CausalLm load(Path dir, NDManager parent) throws IOException {
+        return load(dir, parent, BasePrecision.F32);
+    }
+
+    /** As {@link #load(Path, NDManager)}, its frozen projections and head multiplied at {@code precision}. */
+    static CausalLm load(Path dir, NDManager parent, BasePrecision precision) throws IOException {
+        precision.requireAvailable();
         Path config = dir.resolve("config.json");
         if (!Files.isRegularFile(config)) {
             throw new IOException("not a Hugging Face model directory: missing " + config);
         }
         String type = new ObjectMapper().readTree(config.toFile()).path("model_type").asText("gpt2");
         if (type.equals("gpt2")) {
-            return Gpt2Model.load(dir, parent);
+            return Gpt2Model.load(dir, parent, precision);
         }
         if (LlamaConfig.MODEL_TYPES.contains(type)) {
-            return LlamaModel.load(dir, parent);
+            return LlamaModel.load(dir, parent, precision);
         }
         throw new IOException(config + ": model_type '" + type + "' is not supported (gpt2, "
                 + String.join(", ", LlamaConfig.MODEL_TYPES) + ")");

@@ -34,10 +34,13 @@ public final class Gpt2Model implements CausalLm {
     private final NDArray wpe; // [P, C]
     private final List<Block> h;
     private final LayerNorm lnF;
+    private final Projection head; // tied to wte: [B, T, C] -> [B, T, V]
     private final Map<String, Projection> projections;
+    private final BasePrecision precision;
 
-    private Gpt2Model(Gpt2Config config, Map<String, NDArray> weights, NDManager manager) {
+    private Gpt2Model(Gpt2Config config, Map<String, NDArray> weights, NDManager manager, BasePrecision precision) {
         this.config = config;
+        this.precision = precision;
         this.manager = manager;
         this.weights = Collections.unmodifiableMap(weights);
         this.wte = weight("wte.weight", config.vocabSize(), config.embedDim());
@@ -56,6 +59,7 @@ public final class Gpt2Model implements CausalLm {
         }
         this.h = List.copyOf(blocks);
         this.lnF = layerNorm("ln_f", c);
+        this.head = precision.apply(new Linear("lm_head", wte, null));
         this.projections = Collections.unmodifiableMap(convs);
     }
 
@@ -64,6 +68,11 @@ public final class Gpt2Model implements CausalLm {
      * with or without "transformer."). The model owns a sub-manager of {@code parent}; close the model to free it.
      */
     public static Gpt2Model load(Path dir, NDManager parent) throws IOException {
+        return load(dir, parent, BasePrecision.F32);
+    }
+
+    /** As {@link #load(Path, NDManager)}, its projections and head multiplied at {@code precision}. */
+    public static Gpt2Model load(Path dir, NDManager parent, BasePrecision precision) throws IOException {
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             throw new IOException("not a Hugging Face GPT-2 directory: missing " + configFile);
@@ -72,7 +81,7 @@ public final class Gpt2Model implements CausalLm {
         NDManager manager = parent.newSubManager();
         try {
             Map<String, NDArray> raw = CheckpointFiles.read(dir, manager);
-            return new Gpt2Model(config, canonicalNames(raw, dir), manager);
+            return new Gpt2Model(config, canonicalNames(raw, dir), manager, precision);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -84,7 +93,7 @@ public final class Gpt2Model implements CausalLm {
         NDManager manager = parent.newSubManager();
         Map<String, NDArray> canonical = canonicalNames(weights, Path.of("<memory>"));
         canonical.values().forEach(a -> a.attach(manager));
-        return new Gpt2Model(config, canonical, manager);
+        return new Gpt2Model(config, canonical, manager, BasePrecision.F32);
     }
 
     /** Fresh weights as HF's GPT-2 initialises them: N(0, 0.02), residual projections scaled by 1/sqrt(2·layers). */
@@ -110,7 +119,7 @@ public final class Gpt2Model implements CausalLm {
             w.put(p + "mlp.c_proj.bias", manager.zeros(new Shape(c)));
         }
         putLayerNorm(w, manager, "ln_f", c);
-        return new Gpt2Model(config, w, manager);
+        return new Gpt2Model(config, w, manager, BasePrecision.F32);
     }
 
     @Override
@@ -128,7 +137,7 @@ public final class Gpt2Model implements CausalLm {
         if (lastOnly) {
             x = cache != null ? cache.lastTokens(x) : x.get(new NDIndex(":, -1:, :")); // [B, 1, C]
         }
-        return lnF.forward(x).matMul(wte.transpose()); // [B, T, C] @ [C, V] -> [B, T, V]
+        return head.forward(lnF.forward(x)); // [B, T, C] @ [C, V] -> [B, T, V]
     }
 
     /**
@@ -158,6 +167,11 @@ public final class Gpt2Model implements CausalLm {
     @Override
     public Gpt2Config config() {
         return config;
+    }
+
+    @Override
+    public BasePrecision precision() {
+        return precision;
     }
 
     @Override
@@ -200,8 +214,8 @@ public final class Gpt2Model implements CausalLm {
         return new LayerNorm(weight(name + ".weight", c), weight(name + ".bias", c), config.layerNormEpsilon());
     }
 
-    private Conv1D conv1d(Map<String, Projection> all, String path, int in, int out) {
-        Conv1D conv = new Conv1D(path, weight(path + ".weight", in, out), weight(path + ".bias", out));
+    private Projection conv1d(Map<String, Projection> all, String path, int in, int out) {
+        Projection conv = precision.apply(new Conv1D(path, weight(path + ".weight", in, out), weight(path + ".bias", out)));
         all.put(path, conv);
         return conv;
     }

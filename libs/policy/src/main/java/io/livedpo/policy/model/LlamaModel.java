@@ -34,12 +34,15 @@ public final class LlamaModel implements CausalLm {
     private final NDArray embedTokens; // [V, C]
     private final List<LlamaDecoderLayer> layers;
     private final RmsNorm norm;
-    private final NDArray lmHead; // [V, C]
+    private final Projection lmHead; // [B, T, C] -> [B, T, V], weight [V, C]
     private final RotaryEmbedding rotary;
     private final Map<String, Projection> projections;
+    private final BasePrecision precision;
+    private int linearTensors;
 
-    private LlamaModel(LlamaConfig config, Map<String, NDArray> weights, NDManager manager) {
+    private LlamaModel(LlamaConfig config, Map<String, NDArray> weights, NDManager manager, BasePrecision precision) {
         this.config = config;
+        this.precision = precision;
         this.manager = manager;
         this.weights = Collections.unmodifiableMap(weights);
         long c = config.embedDim();
@@ -66,11 +69,11 @@ public final class LlamaModel implements CausalLm {
         }
         this.layers = List.copyOf(stack);
         this.norm = rmsNorm("model.norm");
-        this.lmHead = config.tieWordEmbeddings() ? embedTokens : weight("lm_head.weight", config.vocabSize(), c);
+        this.lmHead = precision.apply(new Linear("lm_head",
+                config.tieWordEmbeddings() ? embedTokens : weight("lm_head.weight", config.vocabSize(), c), null));
         this.rotary = new RotaryEmbedding(config.headDim(), config.ropeTheta(), config.ropeScaling());
         this.projections = Collections.unmodifiableMap(linears);
-        int expected = 2 + (config.tieWordEmbeddings() ? 0 : 1) + config.layers() * 2
-                + linears.values().stream().mapToInt(lin -> ((Linear) lin).bias() == null ? 1 : 2).sum();
+        int expected = 2 + (config.tieWordEmbeddings() ? 0 : 1) + config.layers() * 2 + linearTensors;
         if (weights.size() != expected) {
             TreeSet<String> unknown = new TreeSet<>(weights.keySet());
             unknown.removeIf(name -> name.equals("model.embed_tokens.weight") || name.equals("model.norm.weight")
@@ -85,6 +88,11 @@ public final class LlamaModel implements CausalLm {
      * checkpoint's stored lm_head and old checkpoints' rotary inv_freq buffers are dropped: both are derived.
      */
     public static LlamaModel load(Path dir, NDManager parent) throws IOException {
+        return load(dir, parent, BasePrecision.F32);
+    }
+
+    /** As {@link #load(Path, NDManager)}, its projections and head multiplied at {@code precision}. */
+    public static LlamaModel load(Path dir, NDManager parent, BasePrecision precision) throws IOException {
         LlamaConfig config = LlamaConfig.read(dir.resolve("config.json"));
         NDManager manager = parent.newSubManager();
         try {
@@ -98,7 +106,7 @@ public final class LlamaModel implements CausalLm {
                     kept.put(name, a);
                 }
             });
-            return new LlamaModel(config, kept, manager);
+            return new LlamaModel(config, kept, manager, precision);
         } catch (IllegalArgumentException e) {
             manager.close();
             throw new IOException(dir + ": " + e.getMessage(), e);
@@ -134,7 +142,7 @@ public final class LlamaModel implements CausalLm {
         if (!config.tieWordEmbeddings()) {
             w.put("lm_head.weight", ModelWeights.normal(m, rng, 0.02f, config.vocabSize(), c));
         }
-        return new LlamaModel(config, w, m);
+        return new LlamaModel(config, w, m, BasePrecision.F32);
     }
 
     @Override
@@ -153,7 +161,7 @@ public final class LlamaModel implements CausalLm {
         if (lastOnly) {
             x = cache != null ? cache.lastTokens(x) : x.get(new NDIndex(":, -1:, :")); // [B, 1, C]
         }
-        return norm.forward(x).matMul(lmHead.transpose()); // [B, T, C] @ [C, V] -> [B, T, V]
+        return lmHead.forward(norm.forward(x)); // [B, T, C] @ [C, V] -> [B, T, V]
     }
 
     @Override
@@ -165,6 +173,11 @@ public final class LlamaModel implements CausalLm {
     @Override
     public LlamaConfig config() {
         return config;
+    }
+
+    @Override
+    public BasePrecision precision() {
+        return precision;
     }
 
     @Override
@@ -207,8 +220,10 @@ public final class LlamaModel implements CausalLm {
         return new RmsNorm(weight(path + ".weight", config.embedDim()), config.rmsNormEps());
     }
 
-    private Linear linear(Map<String, Projection> all, String path, long out, long in, boolean bias) {
-        Linear linear = new Linear(path, weight(path + ".weight", out, in), bias ? weight(path + ".bias", out) : null);
+    private Projection linear(Map<String, Projection> all, String path, long out, long in, boolean bias) {
+        Projection linear = precision.apply(
+                new Linear(path, weight(path + ".weight", out, in), bias ? weight(path + ".bias", out) : null));
+        linearTensors += bias ? 2 : 1;
         all.put(path, linear);
         return linear;
     }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import io.livedpo.policy.model.BasePrecision;
 import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.optim.AdamW;
 import io.livedpo.policy.optim.GradientClipping;
@@ -33,6 +34,7 @@ public final class CausalLmTrainer {
     private long skipped;
 
     public CausalLmTrainer(CausalLm model, CausalLmConfig config) {
+        BasePrecision.requireTrainable(model.precision());
         this.model = model;
         this.config = config;
         for (NDArray w : model.weights().values()) {

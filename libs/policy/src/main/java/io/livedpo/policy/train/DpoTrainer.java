@@ -10,6 +10,7 @@ import io.livedpo.policy.dpo.DpoLoss;
 import io.livedpo.policy.dpo.DpoResult;
 import io.livedpo.policy.dpo.SequenceLogps;
 import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.model.BasePrecision;
 import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.nd.NoGrad;
 import io.livedpo.policy.optim.AdamW;
@@ -43,6 +44,7 @@ public final class DpoTrainer {
     private LoraAdapter reference;
 
     public DpoTrainer(CausalLm model, LoraAdapter adapter, TrainConfig config) {
+        BasePrecision.requireTrainable(model.precision());
         this.model = model;
         this.adapter = adapter;
         this.config = config;

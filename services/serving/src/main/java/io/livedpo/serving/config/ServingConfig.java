@@ -14,6 +14,14 @@ public interface ServingConfig {
     /** The base model directory in Hugging Face layout, shared by every policy. */
     Path modelDir();
 
+    /**
+     * How the frozen base's projections and head are multiplied: {@code f32}, or {@code bf16} — a bfloat16 copy
+     * multiplied by a Vector API kernel, half the bytes streamed per decoded token (the JVM needs
+     * {@code --add-modules jdk.incubator.vector}; CPU only). Adapters and everything else stay float32.
+     */
+    @WithDefault("f32")
+    String basePrecision();
+
     /** Policies served; each starts on the base model (version 0) until an adapter is pushed or announced. */
     @WithDefault("default")
     List<String> policies();

@@ -3,6 +3,7 @@ package io.livedpo.serving.service;
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.model.BasePrecision;
 import io.livedpo.serving.config.ServingConfig;
 import io.livedpo.serving.engine.PolicyVersion;
 import io.livedpo.serving.engine.VersionLease;
@@ -53,7 +54,7 @@ public class PolicyRegistry {
 
     void start(@Observes StartupEvent event) {
         try {
-            base = PolicyModel.open(config.modelDir());
+            base = PolicyModel.open(config.modelDir(), null, BasePrecision.parse(config.basePrecision()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the base model from " + config.modelDir(), e);
         }
@@ -61,7 +62,8 @@ public class PolicyRegistry {
             slots.put(policy, new Slot(PolicyVersion.base(base, policy)));
         }
         publishModelInfo();
-        LOG.infof("serving %s on base model %s (%s)", config.policies(), config.modelDir(), base.fingerprint());
+        LOG.infof("serving %s on base model %s (%s, base precision %s)", config.policies(), config.modelDir(),
+                base.fingerprint(), base.model().precision());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -301,7 +303,8 @@ public class PolicyRegistry {
 
     private void publishModelInfo() {
         modelInfo.register(slots.values().stream().map(s -> MultiGauge.Row.of(
-                Tags.of("policy", s.active.version().policy(), "version", String.valueOf(s.active.version().version())),
+                Tags.of("policy", s.active.version().policy(), "version", String.valueOf(s.active.version().version()),
+                        "base_precision", base.model().precision().toString()),
                 1)).toList(), true);
     }
 
