@@ -2,7 +2,9 @@
 # Batch-1 greedy decode side by side with the peer Java engine Jlama (jlama-core 0.8.4) on one random-weight GPT-2-small
 # directory: the same prompt ids, N new tokens, F32 weights, at each thread count; checks both engines produce the
 # same greedy tokens and prints tokens/s, their ratio, and the memory-bandwidth bound (numpy GEMVs streaming the same
-# 0.49 GB of F32 weights once per token) with each engine's share of it. Figures: docs/BENCHMARKS.md.
+# 0.49 GB of F32 weights once per token) with each engine's share of it. LiveDPO runs a second time with its base in
+# bf16 (--base-precision bf16: half the bytes per token), reported beside the F32 bound it can pass; its greedy tokens
+# are compared with F32's, not required to match (bf16 rounding may flip a near tie). Figures: docs/BENCHMARKS.md.
 #
 #   load-tests/jlama-side-by-side.sh                 # THREADS="1 2" NEW=64 REPS=3 MODEL=/tmp/livedpo-gpt2-random
 #
@@ -31,6 +33,9 @@ for t in ${THREADS:-1 2}; do
   OMP_NUM_THREADS=$t LIVEDPO_JAVA_OPTS="-Dai.djl.pytorch.num_threads=$t -Dai.djl.pytorch.num_interop_threads=1 $LIVEDPO_OPTS" \
     "$ROOT/bin/livedpo" generate --model "$MODEL" --prompt "$PROMPT" --max-tokens "$NEW" --temperature 0 --seed 1 \
     --repeat "$REPS" > "$OUT/livedpo-$t.json"
+  OMP_NUM_THREADS=$t LIVEDPO_JAVA_OPTS="-Dai.djl.pytorch.num_threads=$t -Dai.djl.pytorch.num_interop_threads=1 $LIVEDPO_OPTS" \
+    "$ROOT/bin/livedpo" generate --model "$MODEL" --prompt "$PROMPT" --max-tokens "$NEW" --temperature 0 --seed 1 \
+    --repeat "$REPS" --base-precision bf16 > "$OUT/livedpo-bf16-$t.json"
   "$JDK/bin/java" --add-modules jdk.incubator.vector --enable-preview -Xmx2g -cp "$CP" JlamaDecode "$MODEL" "$t" "$IDS" \
     "$NEW" "$REPS" 2>/dev/null | grep '^{' > "$OUT/jlama-$t.json"
   OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t python3 "$HERE/jlama/gemv_bandwidth.py" 20 > "$OUT/bound-$t.json"
@@ -47,6 +52,12 @@ print(f"threads {t}: livedpo {ld['tokens_per_second']:.1f} tok/s ({ld['cpu_secon
       f" | bound {b:.1f} tok/s ({bd['gb_per_second']} GB/s): livedpo {100 * ld['tokens_per_second'] / b:.0f} %,"
       f" jlama {100 * jl['tokens_per_second'] / b:.0f} % | {len(ld['ids'])} tokens,"
       f" {'same greedy tokens' if same else 'DIFFERENT tokens from position %s' % first} | load {l0} -> {l1}")
+bf = json.load(open(f"{out}/livedpo-bf16-{t}.json"))
+bf_first = next((i for i, (a, c) in enumerate(zip(ld["ids"], bf["ids"])) if a != c), None)
+print(f"threads {t}: livedpo bf16 {bf['tokens_per_second']:.1f} tok/s ({bf['cpu_seconds']:.2f} CPU s / {bf['seconds']:.2f} s)"
+      f" | {bf['tokens_per_second'] / ld['tokens_per_second']:.2f}x livedpo f32, {bf['tokens_per_second'] / jl['tokens_per_second']:.2f}x jlama"
+      f" | {100 * bf['tokens_per_second'] / b:.0f} % of the f32 bound"
+      f" | {'same greedy tokens as f32' if bf_first is None else 'differs from f32 from position %s' % bf_first}")
 if not same:
     sys.exit(1)
 PY
