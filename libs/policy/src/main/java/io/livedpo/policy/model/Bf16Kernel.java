@@ -1,11 +1,10 @@
 package io.livedpo.policy.model;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -34,6 +33,8 @@ final class Bf16Kernel {
     private static final int ROW_BLOCK = 4;
     /** Below this many multiply-adds a hand-off to another thread costs more than it saves. */
     private static final long PARALLEL_WORK = 1L << 18;
+    /** Chunks per thread: small enough that the caller can finish a starved thread's share. */
+    private static final int CHUNKS_PER_THREAD = 4;
 
     private static final int THREADS = Math.max(1,
             Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
@@ -66,29 +67,44 @@ final class Bf16Kernel {
         return y;
     }
 
+    /**
+     * Splits the outputs into chunks that the caller and the pool's threads claim one at a time, so a pool thread that
+     * gets no core (services sharing two cores) delays nothing: the caller takes the chunks it has not started.
+     */
     private static void multiplyInto(float[] x, int rows, Bf16Matrix w, float[] y) {
         long work = (long) rows * w.out() * w.in();
         if (POOL == null || work < PARALLEL_WORK) {
             multiply(x, rows, w, y, 0, w.out());
             return;
         }
-        int chunk = (w.out() + THREADS - 1) / THREADS;
-        List<Future<?>> others = new ArrayList<>(THREADS - 1);
-        for (int from = chunk; from < w.out(); from += chunk) {
-            int start = from;
-            int end = Math.min(w.out(), from + chunk);
-            others.add(POOL.submit(() -> multiply(x, rows, w, y, start, end)));
-        }
-        multiply(x, rows, w, y, 0, Math.min(w.out(), chunk));
-        for (Future<?> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted in a bf16 matmul", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("bf16 matmul failed", e.getCause());
+        int chunks = CHUNKS_PER_THREAD * THREADS;
+        int size = (w.out() + chunks - 1) / chunks;
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(chunks);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable claim = () -> {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                try {
+                    multiply(x, rows, w, y, Math.min(w.out(), c * size), Math.min(w.out(), (c + 1) * size));
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
+                }
             }
+        };
+        for (int i = 1; i < THREADS; i++) {
+            POOL.execute(claim);
+        }
+        claim.run();
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted in a bf16 matmul", e);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("bf16 matmul failed", failure.get());
         }
     }
 
