@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 
 /** GPT-2's multi-head causal self-attention, as HF's GPT2Attention computes it (scaled by 1/sqrt(head_dim)). */
-record CausalSelfAttention(Projection cAttn, Projection cProj, int heads) {
+record CausalSelfAttention(Projection cAttn, Projection cProj, int heads, ScaledDotProduct sdp) {
 
     /**
      * @param x        [B, T, C]
@@ -24,13 +24,13 @@ record CausalSelfAttention(Projection cAttn, Projection cProj, int heads) {
             k = kv[0];
             v = kv[1];
         }
-        NDArray y = ScaledDotProduct.attend(q, k, v, maskBias); // [B, H, T, D]
+        NDArray y = sdp.attend(q, k, v, maskBias); // [B, H, T, D]
         y = y.transpose(0, 2, 1, 3).reshape(b, t, c); // [B, T, C]
         return cProj.forward(y); // [B, T, C]
     }
 
     CausalSelfAttention adapted(Adapter adapter) {
-        return new CausalSelfAttention(adapter.wrap(cAttn), adapter.wrap(cProj), heads);
+        return new CausalSelfAttention(adapter.wrap(cAttn), adapter.wrap(cProj), heads, sdp);
     }
 
     private NDArray splitHeads(NDArray x, long b, long t) {

@@ -48,14 +48,17 @@ public final class Gpt2Model implements CausalLm {
         int c = config.embedDim();
         Map<String, Projection> convs = new LinkedHashMap<>();
         List<Block> blocks = new ArrayList<>();
+        ScaledDotProduct sdp = ScaledDotProduct.of(manager, c / config.heads());
+        GeluNew gelu = GeluNew.of(manager);
         for (int i = 0; i < config.layers(); i++) {
             String p = "h." + i + ".";
             blocks.add(new Block(
                     layerNorm(p + "ln_1", c),
                     new CausalSelfAttention(conv1d(convs, p + "attn.c_attn", c, 3 * c),
-                            conv1d(convs, p + "attn.c_proj", c, c), config.heads()),
+                            conv1d(convs, p + "attn.c_proj", c, c), config.heads(), sdp),
                     layerNorm(p + "ln_2", c),
-                    new Mlp(conv1d(convs, p + "mlp.c_fc", c, 4 * c), conv1d(convs, p + "mlp.c_proj", 4 * c, c))));
+                    new Mlp(conv1d(convs, p + "mlp.c_fc", c, 4 * c), conv1d(convs, p + "mlp.c_proj", 4 * c, c),
+                            gelu)));
         }
         this.h = List.copyOf(blocks);
         this.lnF = layerNorm("ln_f", c);

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
  * heads share KV key/value heads, query head h reading key/value head h / (H / KV). The cache keeps the KV heads.
  */
 record LlamaAttention(Projection qProj, Projection kProj, Projection vProj, Projection oProj, int heads, int kvHeads,
-                      int headDim) {
+                      int headDim, ScaledDotProduct sdp) {
 
     /**
      * @param x        [B, T, C]
@@ -28,14 +28,14 @@ record LlamaAttention(Projection qProj, Projection kProj, Projection vProj, Proj
             k = kv[0];
             v = kv[1];
         }
-        NDArray y = ScaledDotProduct.attend(q, repeatKv(k), repeatKv(v), maskBias); // [B, H, T, D]
+        NDArray y = sdp.attend(q, repeatKv(k), repeatKv(v), maskBias); // [B, H, T, D]
         y = y.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // [B, T, H·D]
         return oProj.forward(y); // [B, T, C]
     }
 
     LlamaAttention adapted(Adapter adapter) {
         return new LlamaAttention(adapter.wrap(qProj), adapter.wrap(kProj), adapter.wrap(vProj), adapter.wrap(oProj),
-                heads, kvHeads, headDim);
+                heads, kvHeads, headDim, sdp);
     }
 
     private NDArray splitHeads(NDArray x, long b, long t, int n) {

@@ -52,6 +52,7 @@ public final class LlamaModel implements CausalLm {
         this.embedTokens = weight("model.embed_tokens.weight", config.vocabSize(), c);
         Map<String, Projection> linears = new LinkedHashMap<>();
         List<LlamaDecoderLayer> stack = new ArrayList<>();
+        ScaledDotProduct sdp = ScaledDotProduct.of(manager, config.headDim());
         for (int l = 0; l < config.layers(); l++) {
             String p = "model.layers." + l + ".";
             LlamaAttention attention = new LlamaAttention(
@@ -59,7 +60,7 @@ public final class LlamaModel implements CausalLm {
                     linear(linears, p + "self_attn.k_proj", kv, c, config.qkvBias()),
                     linear(linears, p + "self_attn.v_proj", kv, c, config.qkvBias()),
                     linear(linears, p + "self_attn.o_proj", c, q, config.oBias()),
-                    config.heads(), config.kvHeads(), config.headDim());
+                    config.heads(), config.kvHeads(), config.headDim(), sdp);
             LlamaMlp mlp = new LlamaMlp(
                     linear(linears, p + "mlp.gate_proj", i, c, config.mlpBias()),
                     linear(linears, p + "mlp.up_proj", i, c, config.mlpBias()),
