@@ -209,11 +209,11 @@ public final class GrpcTls {
             TlsMaterial next;
             try {
                 next = TlsMaterial.parse(cert, key, trust, files);
+                install(next);
             } catch (IllegalStateException e) {
                 refuse(state, e.getMessage());
                 return;
             }
-            install(next);
             refused = null;
             reloads.incrementAndGet();
             LOG.info("gRPC TLS reloaded " + this + ": " + next.describe());
@@ -236,6 +236,7 @@ public final class GrpcTls {
                 + "; the next good files will be taken");
     }
 
+    /** Trust first: if the bundle cannot be taken, nothing changed. */
     private void install(TlsMaterial next) {
         try {
             trusted.updateTrustCredentials(next.trust());
