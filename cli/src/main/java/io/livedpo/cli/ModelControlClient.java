@@ -18,6 +18,8 @@ final class ModelControlClient implements AutoCloseable {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ManagedChannel channel;
+    /** The TLS material of the channel, when {@code tls} is on; closed with it. */
+    private final GrpcTls.Lease lease;
     private final ModelControlGrpc.ModelControlBlockingStub stub;
 
     /**
@@ -29,8 +31,9 @@ final class ModelControlClient implements AutoCloseable {
         if (uri.getHost() == null || uri.getPort() < 0) {
             throw new BadInputException("--serving " + replica + ": expected host:port or http(s)://host:port");
         }
+        this.lease = tls.lease();
         if (tls.enabled()) {
-            this.channel = tls.channel(uri.getHost() + ":" + uri.getPort()).build();
+            this.channel = lease.channel(uri.getHost() + ":" + uri.getPort()).build();
         } else {
             ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(uri.getHost(), uri.getPort());
             this.channel = ("https".equals(uri.getScheme()) ? builder.useTransportSecurity() : builder.usePlaintext())
@@ -68,6 +71,8 @@ final class ModelControlClient implements AutoCloseable {
             channel.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            lease.close();
         }
     }
 }

@@ -130,8 +130,8 @@ class ModelsCommandTest {
         Path trust = ca.writeCertificate(dir, "ca.crt");
         TestPki.PemFiles serving = ca.issue("serving", "localhost", "127.0.0.1").write(dir, "serving");
         TestPki.PemFiles operator = ca.issue("operator").write(dir, "operator");
-        Server server = Grpc.newServerBuilderForPort(0, GrpcTls.of(serving.certificate(), serving.privateKey(), trust,
-                        Optional.empty()).serverCredentials())
+        GrpcTls.Lease lease = GrpcTls.of(serving.certificate(), serving.privateKey(), trust, Optional.empty()).lease();
+        Server server = Grpc.newServerBuilderForPort(0, lease.serverCredentials())
                 .addService(ServerInterceptors.intercept(new Replica(7, 6, Set.of()), new RequireToken())).build()
                 .start();
         servers.add(server);
@@ -152,6 +152,7 @@ class ModelsCommandTest {
                 "--tls-cert", operator.certificate().toString());
         assertEquals(Livedpo.BAD_INPUT, partial.exitCode());
         assertTrue(partial.err().contains("--tls-key"), partial.err());
+        lease.close();
     }
 
     private Path tokenFile(String token) throws Exception {

@@ -334,6 +334,80 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * Wherever mutual TLS is on, cert-manager issues each Secret a Deployment mounts for it: a Certificate whose
+     * secretName is that Secret, with the key as PKCS#8 (all GrpcTls reads), usable for server and client
+     * authentication (each pod is both), renewed before it expires, naming what peers verify (serving: the headless
+     * service the trainer verifies replicas by; the trainer: the host serving's catch-up dials), in the short and the
+     * namespace-qualified forms, and signed by a CA Issuer whose CA certificate cert-manager also makes. Overlays
+     * without TLS render no cert-manager objects.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void certManagerIssuesEveryMountedTlsSecret(String overlay) throws Exception {
+        Rendered r = rendered.get(overlay);
+        if (!overlay.endsWith("-mtls")) {
+            assertEquals(List.of(), r.ofKind("Certificate"), overlay);
+            assertEquals(List.of(), r.ofKind("Issuer"), overlay);
+            return;
+        }
+        Map<String, String> peerNames = new HashMap<>();
+        for (Deployment d : typed(r, "Deployment", Deployment.class)) {
+            Container c = container(d);
+            c.getEnv().stream().filter(e -> e.getName().equals("LIVEDPO_GRPC_TLS_SERVER_NAME"))
+                    .forEach(e -> peerNames.put("livedpo-serving", e.getValue()));
+            c.getEnv().stream().filter(e -> e.getName().equals("LIVEDPO_SERVING_CATCH_UP_CHECKPOINT_STORE"))
+                    .forEach(e -> peerNames.put("livedpo-trainer", e.getValue().substring(0,
+                            e.getValue().lastIndexOf(':'))));
+        }
+        assertEquals(Set.of("livedpo-serving", "livedpo-trainer"), peerNames.keySet(), overlay);
+        for (Deployment d : typed(r, "Deployment", Deployment.class)) {
+            String name = d.getMetadata().getName();
+            if (!peerNames.containsKey(name)) {
+                continue;
+            }
+            String mounted = container(d).getEnv().stream().filter(e -> e.getName().equals("LIVEDPO_GRPC_TLS_CERT"))
+                    .map(e -> e.getValue().substring(0, e.getValue().lastIndexOf('/'))).findFirst().orElseThrow();
+            String volume = container(d).getVolumeMounts().stream().filter(m -> m.getMountPath().equals(mounted))
+                    .findFirst().orElseThrow().getName();
+            String secret = d.getSpec().getTemplate().getSpec().getVolumes().stream()
+                    .filter(v -> v.getName().equals(volume)).findFirst().orElseThrow().getSecret().getSecretName();
+            JsonNode cert = r.ofKind("Certificate").stream()
+                    .filter(o -> o.path("spec").path("secretName").asText().equals(secret)).findFirst()
+                    .orElseThrow(() -> new AssertionError(overlay + ": no Certificate issues " + secret));
+            JsonNode spec = cert.path("spec");
+            assertEquals("PKCS8", spec.path("privateKey").path("encoding").asText(), secret);
+            List<String> usages = new ArrayList<>();
+            spec.path("usages").forEach(u -> usages.add(u.asText()));
+            assertTrue(usages.containsAll(List.of("server auth", "client auth")), secret + " " + usages);
+            long duration = hours(spec.path("duration").asText());
+            long renewBefore = hours(spec.path("renewBefore").asText());
+            assertTrue(renewBefore > 0 && renewBefore < duration, secret + ": renewBefore inside duration");
+            String namespace = cert.path("metadata").path("namespace").asText();
+            assertEquals(d.getMetadata().getNamespace(), namespace, secret + ": in the pods' namespace");
+            List<String> dnsNames = new ArrayList<>();
+            spec.path("dnsNames").forEach(n -> dnsNames.add(n.asText()));
+            String peer = peerNames.get(name);
+            assertEquals(List.of(peer, peer + "." + namespace, peer + "." + namespace + ".svc",
+                    peer + "." + namespace + ".svc.cluster.local"), dnsNames, secret);
+
+            JsonNode issuer = r.get("Issuer", spec.path("issuerRef").path("name").asText());
+            assertEquals("Issuer", spec.path("issuerRef").path("kind").asText(), secret);
+            String caSecret = issuer.path("spec").path("ca").path("secretName").asText();
+            JsonNode ca = r.ofKind("Certificate").stream()
+                    .filter(o -> o.path("spec").path("secretName").asText().equals(caSecret)).findFirst()
+                    .orElseThrow(() -> new AssertionError(overlay + ": no Certificate makes the CA " + caSecret));
+            assertTrue(ca.path("spec").path("isCA").asBoolean(), caSecret);
+            r.get("Issuer", ca.path("spec").path("issuerRef").path("name").asText());
+        }
+    }
+
+    /** A cert-manager duration in whole hours, as these manifests write them ({@code 2160h}). */
+    private static long hours(String goDuration) {
+        assertTrue(goDuration.matches("[0-9]+h"), goDuration + ": expected whole hours");
+        return Long.parseLong(goDuration.substring(0, goDuration.length() - 1));
+    }
+
     /** The pairs topic's partitions in this overlay: its KafkaTopic, or what the feedback service creates. */
     private static int pairsPartitions(Rendered r) throws Exception {
         for (JsonNode t : r.ofKind("KafkaTopic")) {

@@ -34,7 +34,10 @@ final class StrictModel {
             "PodDisruptionBudget", PodDisruptionBudget.class, "NetworkPolicy", NetworkPolicy.class,
             "Ingress", Ingress.class);
 
-    /** apiVersion and the spec fields each custom kind may have (from the CRDs of KEDA 2.x, Strimzi 0.4x, prom-op). */
+    /**
+     * apiVersion and the spec fields each custom kind may have (from the CRDs of KEDA 2.x, Strimzi 0.4x, prom-op,
+     * cert-manager 1.x).
+     */
     private static final Map<String, Custom> CUSTOM = Map.of(
             "ScaledObject", new Custom("keda.sh/v1alpha1", Set.of("scaleTargetRef", "minReplicaCount",
                     "maxReplicaCount", "pollingInterval", "cooldownPeriod", "idleReplicaCount", "advanced",
@@ -49,7 +52,11 @@ final class StrictModel {
                     "namespaceSelector", "jobLabel")),
             "PrometheusRule", new Custom("monitoring.coreos.com/v1", Set.of("groups")),
             "TriggerAuthentication", new Custom("keda.sh/v1alpha1", Set.of("secretTargetRef", "env",
-                    "podIdentity")));
+                    "podIdentity")),
+            "Issuer", new Custom("cert-manager.io/v1", Set.of("selfSigned", "ca", "acme", "vault", "venafi")),
+            "Certificate", new Custom("cert-manager.io/v1", Set.of("secretName", "secretTemplate", "commonName",
+                    "dnsNames", "ipAddresses", "uris", "emailAddresses", "subject", "duration", "renewBefore",
+                    "isCA", "usages", "privateKey", "issuerRef", "keystores", "revisionHistoryLimit")));
 
     /** The authentication parameters KEDA's Kafka scaler reads. */
     static final Set<String> KEDA_KAFKA_AUTH = Set.of("sasl", "username", "password", "tls", "ca", "cert", "key",

@@ -54,6 +54,7 @@ class GrpcTlsTest {
     private Path trust;
     private Server server;
     private int port;
+    private final java.util.List<GrpcTls.Lease> leases = new java.util.ArrayList<>();
 
     @BeforeEach
     void pki() {
@@ -67,6 +68,7 @@ class GrpcTlsTest {
         if (server != null) {
             server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
+        leases.forEach(GrpcTls.Lease::close);
     }
 
     @Test
@@ -74,8 +76,8 @@ class GrpcTlsTest {
         serve(ca.issue("serving", "localhost", "127.0.0.1"));
         GrpcTls tls = GrpcTls.of(client.certificate(), client.privateKey(), trust, Optional.empty());
 
-        assertEquals(7, call(tls.channel("localhost:" + port), TOKEN).getVersion(), "by name");
-        assertEquals(7, call(tls.channel("127.0.0.1:" + port), TOKEN).getVersion(), "by address");
+        assertEquals(7, call(channel(tls, "localhost:" + port), TOKEN).getVersion(), "by name");
+        assertEquals(7, call(channel(tls, "127.0.0.1:" + port), TOKEN).getVersion(), "by address");
         assertEquals(2, served.get());
     }
 
@@ -84,8 +86,8 @@ class GrpcTlsTest {
         serve(ca.issue("serving", "localhost", "127.0.0.1"));
         GrpcTls tls = GrpcTls.of(client.certificate(), client.privateKey(), trust, Optional.empty());
 
-        assertEquals(Status.Code.UNAUTHENTICATED, refusal(tls.channel("localhost:" + port), "wrong-token"));
-        assertEquals(Status.Code.UNAUTHENTICATED, refusal(tls.channel("localhost:" + port), null));
+        assertEquals(Status.Code.UNAUTHENTICATED, refusal(channel(tls, "localhost:" + port), "wrong-token"));
+        assertEquals(Status.Code.UNAUTHENTICATED, refusal(channel(tls, "localhost:" + port), null));
         assertEquals(0, served.get(), "a call without the token reached the service");
     }
 
@@ -113,16 +115,16 @@ class GrpcTlsTest {
         // Issued by a CA the client does not trust, and (the trusted CA's) for another name than the one dialled.
         serve(TestPki.authority("untrusted CA").issue("impostor", "localhost", "127.0.0.1"));
         GrpcTls tls = GrpcTls.of(client.certificate(), client.privateKey(), trust, Optional.empty());
-        assertEquals(Status.Code.UNAVAILABLE, refusal(tls.channel("localhost:" + port), TOKEN), "untrusted issuer");
+        assertEquals(Status.Code.UNAVAILABLE, refusal(channel(tls, "localhost:" + port), TOKEN), "untrusted issuer");
         stop();
         serve(ca.issue("serving", "livedpo-serving.livedpo.svc"));
-        assertEquals(Status.Code.UNAVAILABLE, refusal(tls.channel("127.0.0.1:" + port), TOKEN), "wrong name");
+        assertEquals(Status.Code.UNAVAILABLE, refusal(channel(tls, "127.0.0.1:" + port), TOKEN), "wrong name");
         assertEquals(0, served.get());
 
         // A pod dialled by its IP verifies the certificate against the configured server name instead.
         GrpcTls named = GrpcTls.of(client.certificate(), client.privateKey(), trust,
                 Optional.of("livedpo-serving.livedpo.svc"));
-        assertEquals(7, call(named.channel("127.0.0.1:" + port), TOKEN).getVersion());
+        assertEquals(7, call(channel(named, "127.0.0.1:" + port), TOKEN).getVersion());
     }
 
     @Test
@@ -155,20 +157,55 @@ class GrpcTlsTest {
                 client.certificate(), client.certificate(), trust, Optional.empty()));
         assertTrue(notAKey.getMessage().contains("livedpo.grpc.tls.key"), notAKey.getMessage());
 
+        // A key of another certificate (one renewal's key beside the next one's certificate) stops start-up too.
+        TestPki.PemFiles other = ca.issue("trainer", "trainer.livedpo").write(dir, "other");
+        IllegalStateException mismatch = assertThrows(IllegalStateException.class, () -> GrpcTls.of(
+                client.certificate(), other.privateKey(), trust, Optional.empty()));
+        assertTrue(mismatch.getMessage().contains("livedpo.grpc.tls.key") && mismatch.getMessage().contains(
+                other.privateKey().toString()), mismatch.getMessage());
+
         GrpcTls on = GrpcTls.from(config(Map.of("livedpo.grpc.tls.enabled", "true",
                 "livedpo.grpc.tls.cert", client.certificate().toString(),
                 "livedpo.grpc.tls.key", client.privateKey().toString(), "livedpo.grpc.tls.trust", trust.toString())));
         assertTrue(on.enabled());
+        assertEquals(GrpcTls.DEFAULT_REFRESH_PERIOD, on.refreshPeriod());
+        for (Map.Entry<String, java.time.Duration> period : Map.of("250ms", java.time.Duration.ofMillis(250),
+                "30s", java.time.Duration.ofSeconds(30), "5m", java.time.Duration.ofMinutes(5),
+                "PT2M", java.time.Duration.ofMinutes(2), "45", java.time.Duration.ofSeconds(45)).entrySet()) {
+            assertEquals(period.getValue(), GrpcTls.from(config(Map.of("livedpo.grpc.tls.enabled", "true",
+                    "livedpo.grpc.tls.cert", client.certificate().toString(),
+                    "livedpo.grpc.tls.key", client.privateKey().toString(), "livedpo.grpc.tls.trust",
+                    trust.toString(), "livedpo.grpc.tls.refresh-period", period.getKey()))).refreshPeriod(),
+                    period.getKey());
+        }
+        for (String bad : java.util.List.of("soon", "0s", "-5s")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> GrpcTls.from(config(Map.of(
+                    "livedpo.grpc.tls.enabled", "true", "livedpo.grpc.tls.cert", client.certificate().toString(),
+                    "livedpo.grpc.tls.key", client.privateKey().toString(), "livedpo.grpc.tls.trust",
+                    trust.toString(), "livedpo.grpc.tls.refresh-period", bad))), bad);
+            assertTrue(e.getMessage().contains("LIVEDPO_GRPC_TLS_REFRESH_PERIOD"), e.getMessage());
+        }
         assertFalse(on.toString().contains(keyBody), "toString names files, never their contents");
     }
 
     private void serve(TestPki.Issued serverCertificate) throws IOException {
         TestPki.PemFiles files = serverCertificate.write(dir, "server");
         GrpcTls tls = GrpcTls.of(files.certificate(), files.privateKey(), trust, Optional.empty());
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), tls.serverCredentials())
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
+                        lease(tls).serverCredentials())
                 .addService(ServerInterceptors.intercept(new Store(), new ControlToken(Optional.of(TOKEN))))
                 .build().start();
         port = server.getPort();
+    }
+
+    private GrpcTls.Lease lease(GrpcTls tls) {
+        GrpcTls.Lease lease = tls.lease();
+        leases.add(lease);
+        return lease;
+    }
+
+    private ManagedChannelBuilder<?> channel(GrpcTls tls, String target) {
+        return lease(tls).channel(target);
     }
 
     private static CheckpointHeader call(ManagedChannelBuilder<?> builder, String token) {

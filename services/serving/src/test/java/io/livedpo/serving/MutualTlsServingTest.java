@@ -1,6 +1,7 @@
 package io.livedpo.serving;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,6 +14,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.util.AdvancedTlsX509KeyManager;
+import io.grpc.util.AdvancedTlsX509TrustManager;
 import io.livedpo.events.CheckpointAnnouncement;
 import io.livedpo.events.JsonSerializer;
 import io.livedpo.events.Topics;
@@ -20,6 +23,7 @@ import io.livedpo.proto.Outcome;
 import io.livedpo.proto.PushCheckpointResponse;
 import io.livedpo.serving.grpc.ControlServer;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
+import io.livedpo.testing.tls.SecretMount;
 import io.livedpo.transfer.ArchiveHeader;
 import io.livedpo.transfer.GrpcTls;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -28,6 +32,8 @@ import jakarta.inject.Inject;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +44,11 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,7 +64,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Serving with {@code livedpo.grpc.tls.enabled}: ModelControl installs a push only from a caller presenting a
  * certificate of the trusted CA and the control token; a caller without a certificate, with one from another CA, or in
  * plaintext is refused in the handshake and nothing is installed. Catch-up fetches from a store that requires mutual
- * TLS. Through all of it (and start-up) no log record holds the token, the HMAC key or any private key's PEM text.
+ * TLS. Serving's certificate, mounted as Kubernetes mounts a Secret, is renewed in place: a broken renewal is refused
+ * and counted, the good one is presented on new handshakes without a restart. Through all of it (and start-up) no
+ * log record holds the token, the HMAC key or any private key's PEM text.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
@@ -99,7 +112,8 @@ class MutualTlsServingTest {
 
         GrpcTls trainer = GrpcTls.of(Path.of(pki.get(MutualTlsPki.TRAINER_CERT)),
                 Path.of(pki.get(MutualTlsPki.TRAINER_KEY)), trust.toPath(), Optional.empty());
-        ManagedChannel channel = trainer.channel(target).build();
+        GrpcTls.Lease lease = trainer.lease();
+        ManagedChannel channel = lease.channel(target).build();
         try {
             assertEquals(Status.Code.UNAUTHENTICATED, failure(push(channel, token + "x", archive, signature)),
                     "a wrong token over mutual TLS");
@@ -112,6 +126,7 @@ class MutualTlsServingTest {
             assertEquals("1", version("other"));
         } finally {
             channel.shutdownNow();
+            lease.close();
         }
     }
 
@@ -142,11 +157,38 @@ class MutualTlsServingTest {
 
     @Test
     @Order(3)
+    void aRenewedCertificateIsServedWithoutARestartAndBrokenFilesAreRefused() throws Exception {
+        int port = controlServer.port();
+        X509Certificate original = presented(port);
+        SecretMount mount = SecretMount.at(Path.of(pki.get(MutualTlsPki.SERVING_MOUNT)));
+        String trust = Files.readString(Path.of(pki.get(MutualTlsPki.TRUST)));
+        String renewedCert = Files.readString(Path.of(pki.get(MutualTlsPki.RENEWED_CERT)));
+        String renewedKey = Files.readString(Path.of(pki.get(MutualTlsPki.RENEWED_KEY)));
+
+        // A renewal cut short (the certificate half written): refused, counted, and the certificate in use stays.
+        mount.write(renewedCert.substring(0, renewedCert.length() / 2), renewedKey, trust);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(1.0,
+                metric("livedpo_grpc_tls_reloads_total{outcome=\"failed\"}"), tlsMetrics()));
+        assertEquals(original, presented(port), "the certificate in use was kept");
+
+        mount.write(renewedCert, renewedKey, trust);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !presented(port).equals(original));
+        assertEquals("CN=serving renewed", presented(port).getSubjectX500Principal().getName());
+        assertEquals(1.0, metric("livedpo_grpc_tls_reloads_total{outcome=\"ok\"}"));
+        assertEquals(presented(port).getNotAfter().getTime() / 1000.0,
+                metric("livedpo_grpc_tls_certificate_expiry_seconds"), 1.0);
+        assertTrue(capturedLogs.stream().anyMatch(r -> r.contains("cannot be used") && r.contains(mount.certificate()
+                .toString())), "the refused renewal was logged with its path");
+    }
+
+    @Test
+    @Order(4)
     void noLogRecordHoldsTheTokenTheHmacKeyOrAnyPrivateKey() throws Exception {
         assertNotNull(capturedLogs, "MutualTlsPki did not inject its records");
         List<String> secrets = new ArrayList<>(List.of(pki.get(MutualTlsPki.TOKEN),
                 pki.get(MutualTlsPki.SIGNING_KEY)));
-        for (String key : List.of(MutualTlsPki.SERVING_KEY, MutualTlsPki.TRAINER_KEY, MutualTlsPki.STRANGER_KEY)) {
+        for (String key : List.of(MutualTlsPki.SERVING_KEY, MutualTlsPki.RENEWED_KEY, MutualTlsPki.TRAINER_KEY,
+                MutualTlsPki.STRANGER_KEY)) {
             // Every base64 line of the PEM body: a key logged whole, or in part, is found.
             Files.readString(Path.of(pki.get(key))).lines().filter(l -> !l.startsWith("-----"))
                     .forEach(secrets::add);
@@ -160,6 +202,42 @@ class MutualTlsServingTest {
                 assertFalse(record.contains(secret), "a secret was logged: " + record);
             }
         }
+    }
+
+    /**
+     * The certificate ModelControl presents on a new handshake, seen from a JDK TLS client holding the trainer's
+     * certificate (the server requires one).
+     */
+    private X509Certificate presented(int port) throws Exception {
+        AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
+        keys.updateIdentityCredentials(new File(pki.get(MutualTlsPki.TRAINER_CERT)),
+                new File(pki.get(MutualTlsPki.TRAINER_KEY)));
+        AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder().build();
+        trust.updateTrustCredentials(new File(pki.get(MutualTlsPki.TRUST)));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"h2"});
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    private static double metric(String series) {
+        for (String line : TestClients.management().accept("text/plain").get("/q/metrics").asString().split("\n")) {
+            // The simpleclient text format ends labels with a comma: {outcome="ok",}
+            if (line.replace(",}", "}").startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static String tlsMetrics() {
+        return String.join("\n", TestClients.management().accept("text/plain").get("/q/metrics").asString().lines()
+                .filter(l -> l.contains("grpc_tls")).toList());
     }
 
     private static String version(String policy) {

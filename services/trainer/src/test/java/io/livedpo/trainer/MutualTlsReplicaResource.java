@@ -28,6 +28,7 @@ public class MutualTlsReplicaResource implements QuarkusTestResourceLifecycleMan
     static TestPki.PemFiles serving;
     static TestPki.PemFiles stranger;
     static RecordingReplica replica;
+    private GrpcTls.Lease lease;
     private CapturedLogs capture;
 
     @Override
@@ -40,8 +41,8 @@ public class MutualTlsReplicaResource implements QuarkusTestResourceLifecycleMan
             trainer = ca.issue("trainer", "localhost", "127.0.0.1").write(dir, "trainer");
             serving = ca.issue("serving", "localhost", "127.0.0.1").write(dir, "serving");
             stranger = TestPki.authority("untrusted CA").issue("serving", "localhost").write(dir, "stranger");
-            replica = new RecordingReplica(TOKEN, SIGNING_KEY, GrpcTls.of(serving.certificate(),
-                    serving.privateKey(), trust, Optional.empty()).serverCredentials());
+            lease = GrpcTls.of(serving.certificate(), serving.privateKey(), trust, Optional.empty()).lease();
+            replica = new RecordingReplica(TOKEN, SIGNING_KEY, lease.serverCredentials());
             return Map.of("livedpo.grpc.tls.enabled", "true",
                     "livedpo.grpc.tls.cert", trainer.certificate().toString(),
                     "livedpo.grpc.tls.key", trainer.privateKey().toString(),
@@ -59,6 +60,9 @@ public class MutualTlsReplicaResource implements QuarkusTestResourceLifecycleMan
     public void stop() {
         if (replica != null) {
             replica.close();
+        }
+        if (lease != null) {
+            lease.close();
         }
         capture.close();
     }

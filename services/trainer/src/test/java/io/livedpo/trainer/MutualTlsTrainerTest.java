@@ -77,10 +77,12 @@ class MutualTlsTrainerTest {
         File trust = MutualTlsReplicaResource.trust.toFile();
         GrpcTls serving = GrpcTls.of(MutualTlsReplicaResource.serving.certificate(),
                 MutualTlsReplicaResource.serving.privateKey(), MutualTlsReplicaResource.trust, Optional.empty());
-        CheckpointHeader fetched = fetch(serving.channel(target), MutualTlsReplicaResource.TOKEN);
-        assertEquals(newest, fetched.getVersion());
-        assertEquals(Status.Code.UNAUTHENTICATED, refusal(serving.channel(target), "wrong-token"),
-                "the token is still required under mutual TLS");
+        try (GrpcTls.Lease lease = serving.lease()) {
+            CheckpointHeader fetched = fetch(lease.channel(target), MutualTlsReplicaResource.TOKEN);
+            assertEquals(newest, fetched.getVersion());
+            assertEquals(Status.Code.UNAUTHENTICATED, refusal(lease.channel(target), "wrong-token"),
+                    "the token is still required under mutual TLS");
+        }
 
         Map<String, ChannelCredentials> refused = new LinkedHashMap<>();
         refused.put("no client certificate", TlsChannelCredentials.newBuilder().trustManager(trust).build());

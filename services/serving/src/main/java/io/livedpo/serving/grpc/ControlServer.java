@@ -39,6 +39,8 @@ public class ControlServer {
     private final ServingStatusLimit statusLimit;
     private final GrpcTls tls;
     private Server server;
+    /** Keeps the server's TLS material current (re-read every refresh period); closed after the server stops. */
+    private GrpcTls.Lease lease;
 
     public ControlServer(ServingConfig config, CheckpointInstaller installer, PolicyRegistry registry,
                          ModelVersionMetrics metrics, ControlTokenInterceptor token, ServingStatusLimit statusLimit,
@@ -52,10 +54,12 @@ public class ControlServer {
 
     void start(@Observes StartupEvent event) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        lease = tls.lease();
         try {
-            server = NettyServerBuilder.forAddress(address, tls.serverCredentials())
+            server = NettyServerBuilder.forAddress(address, lease.serverCredentials())
                     .maxInboundMessageSize(MAX_INBOUND_BYTES).addService(ServerInterceptors.intercept(service, token, statusLimit)).build().start();
         } catch (IOException e) {
+            lease.close();
             throw new UncheckedIOException("cannot serve ModelControl on " + address, e);
         }
         LOG.infof("ModelControl listening on %s:%d (%s)", config.host(), server.getPort(), tls);
@@ -67,6 +71,9 @@ public class ControlServer {
             if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
                 server.shutdownNow();
             }
+        }
+        if (lease != null) {
+            lease.close();
         }
     }
 

@@ -92,7 +92,8 @@ public class CatchUp {
         Map<String, Object> props = kafka.with(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "livedpo-serving-announcements"));
-        ManagedChannel channel = tls.channel(config.checkpointStore().orElseThrow()).build();
+        GrpcTls.Lease lease = tls.lease();
+        ManagedChannel channel = lease.channel(config.checkpointStore().orElseThrow()).build();
         try (KafkaConsumer<String, CheckpointAnnouncement> consumer = new KafkaConsumer<>(props,
                 new StringDeserializer(), new JsonDeserializer<>(CheckpointAnnouncement.class))) {
             while (running && !WholeTopic.assign(consumer, Topics.CHECKPOINTS)) {
@@ -115,6 +116,7 @@ public class CatchUp {
             LOG.error("announcement follower stopped", e);
         } finally {
             channel.shutdownNow();
+            lease.close();
         }
     }
 

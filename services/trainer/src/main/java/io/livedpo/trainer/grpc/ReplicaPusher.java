@@ -34,7 +34,8 @@ public final class ReplicaPusher implements AutoCloseable {
             Status.Code.NOT_FOUND);
 
     private final Optional<String> token;
-    private final GrpcTls tls;
+    /** One hold on the trainer's TLS material for every replica channel: renewed certificates reach new handshakes. */
+    private final GrpcTls.Lease tls;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration timeout;
@@ -48,7 +49,7 @@ public final class ReplicaPusher implements AutoCloseable {
     public ReplicaPusher(Optional<String> token, GrpcTls tls, int maxAttempts, Duration initialBackoff,
                          Duration timeout) {
         this.token = token;
-        this.tls = tls;
+        this.tls = tls.lease();
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.timeout = timeout;
@@ -96,5 +97,6 @@ public final class ReplicaPusher implements AutoCloseable {
     public void close() {
         retries.shutdownNow();
         channels.values().forEach(ManagedChannel::shutdownNow);
+        tls.close();
     }
 }

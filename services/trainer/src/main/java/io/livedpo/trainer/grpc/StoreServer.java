@@ -34,6 +34,8 @@ public class StoreServer {
     private final TrainerStatusLimit statusLimit;
     private final GrpcTls tls;
     private Server server;
+    /** Keeps the server's TLS material current (re-read every refresh period); closed after the server stops. */
+    private GrpcTls.Lease lease;
 
     public StoreServer(TrainerConfig config, CheckpointStore store, ArchiveSignature signer,
                        StoreTokenInterceptor token, TrainerStatusLimit statusLimit, GrpcTls tls) {
@@ -46,10 +48,12 @@ public class StoreServer {
 
     void start(@Observes StartupEvent event) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        lease = tls.lease();
         try {
-            server = NettyServerBuilder.forAddress(address, tls.serverCredentials())
+            server = NettyServerBuilder.forAddress(address, lease.serverCredentials())
                     .addService(ServerInterceptors.intercept(service, token, statusLimit)).build().start();
         } catch (IOException e) {
+            lease.close();
             throw new UncheckedIOException("cannot serve CheckpointStore on " + address, e);
         }
         LOG.infof("CheckpointStore listening on %s:%d (%s)", config.host(), server.getPort(), tls);
@@ -61,6 +65,9 @@ public class StoreServer {
             if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
                 server.shutdownNow();
             }
+        }
+        if (lease != null) {
+            lease.close();
         }
     }
 

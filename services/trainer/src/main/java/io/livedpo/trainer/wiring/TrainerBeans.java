@@ -21,6 +21,7 @@ import io.livedpo.trainer.service.TrainingSession;
 import io.livedpo.trainer.service.TrainingSettings;
 import io.livedpo.transfer.ArchiveSignature;
 import io.livedpo.transfer.GrpcTls;
+import io.livedpo.transfer.GrpcTlsMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -83,11 +84,16 @@ public class TrainerBeans {
         announcer.close();
     }
 
-    /** {@code livedpo.grpc.tls.*}, declared once for both services in {@link GrpcTls}; checked when first used. */
+    /**
+     * {@code livedpo.grpc.tls.*}, declared once for both services in {@link GrpcTls}; checked when first used, its
+     * reloads on the metrics page.
+     */
     @Produces
     @Singleton
-    GrpcTls tls(Config config) {
-        return GrpcTls.from(name -> config.getOptionalValue(name, String.class));
+    GrpcTls tls(Config config, MeterRegistry registry) {
+        GrpcTls tls = GrpcTls.from(name -> config.getOptionalValue(name, String.class));
+        GrpcTlsMetrics.bind(tls, registry);
+        return tls;
     }
 
     @Produces
