@@ -38,7 +38,8 @@ final class Bf16Kernel {
 
     private static final int THREADS = Math.max(1,
             Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
-    private static final ExecutorService POOL = THREADS == 1 ? null : Executors.newFixedThreadPool(THREADS - 1, r -> {
+    /** The pool's threads beside the caller; package-visible so a test can starve them. */
+    static final ExecutorService POOL = THREADS == 1 ? null : Executors.newFixedThreadPool(THREADS - 1, r -> {
         Thread t = new Thread(r, "bf16-matmul");
         t.setDaemon(true);
         return t;

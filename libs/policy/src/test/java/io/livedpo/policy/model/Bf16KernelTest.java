@@ -3,10 +3,17 @@ package io.livedpo.policy.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class Bf16KernelTest {
@@ -78,6 +85,36 @@ class Bf16KernelTest {
         float[] serial = new float[rows * out];
         Bf16Kernel.multiply(x, rows, m, serial, 0, out);
         assertArrayEquals(serial, batched);
+    }
+
+    @Test
+    void theCallerFinishesAloneWhenThePoolThreadsGetNoTurn() throws Exception {
+        assumeTrue(Bf16Kernel.POOL != null, "one thread: no pool to starve");
+        SplittableRandom rng = new SplittableRandom(13);
+        int in = 768;
+        int out = 2304;
+        Bf16Matrix m = Bf16Matrix.ofOutIn(gaussian(rng, out * in), out, in);
+        float[] x = gaussian(rng, 2 * in);
+        float[] serial = new float[2 * out];
+        Bf16Kernel.multiply(x, 2, m, serial, 0, out);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Future<?>> blockers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) { // more than the pool has threads: every one of them is held
+            blockers.add(Bf16Kernel.POOL.submit(() -> {
+                release.await();
+                return null;
+            }));
+        }
+        try {
+            // Before chunk claiming the caller waited for its pool share: this would hang until the release.
+            float[] y = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> Bf16Kernel.multiply(x, 2, m));
+            assertArrayEquals(serial, y);
+        } finally {
+            release.countDown();
+        }
+        for (Future<?> f : blockers) {
+            f.get();
+        }
     }
 
     @Test
