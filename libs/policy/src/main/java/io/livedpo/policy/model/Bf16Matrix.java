@@ -47,6 +47,15 @@ public record Bf16Matrix(short[] data, int out, int in) {
         return Float.intBitsToFloat(b << 16);
     }
 
+    /** y = x·Wᵀ for x [rows, in] row-major: y [rows, out] (the kernel the bf16 base multiplies with). */
+    public float[] times(float[] x, int rows) {
+        if ((long) rows * in != x.length) {
+            throw new IllegalArgumentException(rows + " rows of " + in + " need " + (long) rows * in + " values, got "
+                    + x.length);
+        }
+        return Bf16Kernel.multiply(x, rows, this);
+    }
+
     public float get(int row, int col) {
         return widen(data[row * in + col]);
     }
