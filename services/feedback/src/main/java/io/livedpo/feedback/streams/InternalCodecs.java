@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Binary layout v1 of the topology's internal records ({@link InternalSerde}): fields in declaration order, no
- * names. Values are rebuilt through the records' constructors, so their checks still hold. Enums travel by name, so
+ * names; every number from the data is a zig-zag varlong (a hostile event's schema may be negative), unsigned
+ * varints are only the layout's own counts and lengths. Values are rebuilt through the records' constructors, so their checks still hold. Enums travel by name, so
  * re-ordering a constant cannot silently change what stored state means. Changing any layout here needs a new
  * format byte in {@link InternalSerde}, with this one kept readable.
  */
@@ -33,14 +34,14 @@ final class InternalCodecs {
     static final Codec<FeedbackEvent> FEEDBACK = new Codec<>() {
         @Override
         public void write(BinaryOut out, FeedbackEvent f) {
-            out.uvarint(f.schema()).string(f.feedbackId()).string(f.responseId()).string(name(f.rating()))
+            out.varlong(f.schema()).string(f.feedbackId()).string(f.responseId()).string(name(f.rating()))
                     .string(f.chosenResponseId()).string(f.rejectedResponseId()).string(f.userId())
                     .string(f.comment()).instant(f.createdAt());
         }
 
         @Override
         public FeedbackEvent read(BinaryIn in) {
-            return new FeedbackEvent(in.uvarint(), in.string(), in.string(), enumOf(Rating.class, in.string()),
+            return new FeedbackEvent(Math.toIntExact(in.varlong()), in.string(), in.string(), enumOf(Rating.class, in.string()),
                     in.string(), in.string(), in.string(), in.string(), in.instant());
         }
     };
@@ -48,7 +49,7 @@ final class InternalCodecs {
     static final Codec<ResponseEvent> RESPONSE = new Codec<>() {
         @Override
         public void write(BinaryOut out, ResponseEvent r) {
-            out.uvarint(r.schema()).string(r.responseId()).string(r.conversationId()).string(r.policy())
+            out.varlong(r.schema()).string(r.responseId()).string(r.conversationId()).string(r.policy())
                     .varlong(r.modelVersion());
             out.uvarint(r.messages().size());
             for (PromptMessage message : r.messages()) {
@@ -66,7 +67,7 @@ final class InternalCodecs {
 
         @Override
         public ResponseEvent read(BinaryIn in) {
-            int schema = in.uvarint();
+            int schema = Math.toIntExact(in.varlong());
             String responseId = in.string();
             String conversationId = in.string();
             String policy = in.string();
@@ -177,12 +178,12 @@ final class InternalCodecs {
     static final Codec<UserWindow> USER_WINDOW = new Codec<>() {
         @Override
         public void write(BinaryOut out, UserWindow w) {
-            out.varlong(w.startMs()).uvarint(w.pairs());
+            out.varlong(w.startMs()).varlong(w.pairs());
         }
 
         @Override
         public UserWindow read(BinaryIn in) {
-            return new UserWindow(in.varlong(), in.uvarint());
+            return new UserWindow(in.varlong(), Math.toIntExact(in.varlong()));
         }
     };
 
@@ -216,7 +217,7 @@ final class InternalCodecs {
     static final Codec<PreferencePair> PAIR = new Codec<>() {
         @Override
         public void write(BinaryOut out, PreferencePair p) {
-            out.uvarint(p.schema()).string(p.pairId()).string(p.policy());
+            out.varlong(p.schema()).string(p.pairId()).string(p.policy());
             out.uvarint(p.prompt().size());
             for (PromptMessage message : p.prompt()) {
                 out.string(message.role()).string(message.content());
@@ -228,7 +229,7 @@ final class InternalCodecs {
 
         @Override
         public PreferencePair read(BinaryIn in) {
-            int schema = in.uvarint();
+            int schema = Math.toIntExact(in.varlong());
             String pairId = in.string();
             String policy = in.string();
             List<PromptMessage> prompt = readMessages(in);

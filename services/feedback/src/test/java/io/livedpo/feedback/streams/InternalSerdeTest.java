@@ -44,6 +44,9 @@ class InternalSerdeTest {
         FeedbackEvent thumbs = FeedbackEvent.thumbs("f-1", "r-1", Rating.DOWN, "u-1", "too long", AT);
         FeedbackEvent anonymous = FeedbackEvent.thumbs("f-2", "r-2", Rating.UP, null, null, AT.plusNanos(1));
         FeedbackEvent choice = FeedbackEvent.pairwise("f-3", "r-1", "r-2", "u-2", Instant.ofEpochSecond(-5, 7));
+        // The schema is whatever the (public, hostile) input said, negative included.
+        FeedbackEvent oddSchema = new FeedbackEvent(Integer.MIN_VALUE, "f-4", "r-1", Rating.UP, null, null, "", "",
+                Instant.MAX);
         ResponseEvent plain = response("r-1", null, null);
         ResponseEvent canary = response("r-2", new CanaryArm(8, 7), new Sampling(0.7, null, 64, -3L));
         ResponseEvent allSampling = response("r-3", null, new Sampling(1e-9, 0.95, Integer.MAX_VALUE, Long.MIN_VALUE));
@@ -52,7 +55,7 @@ class InternalSerdeTest {
         StandingVote vote = new StandingVote(plain, "user:u-1", "user:u-1", Rating.UP, AT.toEpochMilli());
         return List.of(
                 new Lookup(thumbs, Side.RATED), new Lookup(anonymous, Side.RATED), new Lookup(choice, Side.CHOSEN),
-                new Lookup(choice, Side.REJECTED),
+                new Lookup(choice, Side.REJECTED), new Lookup(oddSchema, Side.RATED),
                 new HeldLookup(new Lookup(choice, Side.REJECTED), 1_764_000_000_000L),
                 resolved, new Resolved(choice, Side.CHOSEN, plain),
                 new HeldHalf(new Resolved(choice, Side.REJECTED, noSampling), 0L),
@@ -174,7 +177,7 @@ class InternalSerdeTest {
     void theLayoutIsPinned() {
         // Changing a layout needs a new format byte: this catches an edit that forgot it.
         byte[] bytes = InternalSerde.of(UserWindow.class).serialize(TOPIC, new UserWindow(3, 2));
-        assertArrayEquals(new byte[] {InternalSerde.BINARY_V1, 6, 2}, bytes);
+        assertArrayEquals(new byte[] {InternalSerde.BINARY_V1, 6, 4}, bytes);
         byte[] half = InternalSerde.of(CanaryHalf.class).serialize(TOPIC, new CanaryHalf(1, true, -1));
         assertArrayEquals(new byte[] {InternalSerde.BINARY_V1, 2, 1, 1}, half);
     }
