@@ -49,10 +49,21 @@ AREAS = [  # (area, frame prefix), a sample counts once per area its stack passe
     ("CRC / compression", "java.util.zip.|org.apache.kafka.common.utils.Crc"),
 ]
 
+LANDMARKS = {  # where a Streams thread's time goes, by phase of its loop
+    "org.apache.kafka.streams.processor.internals.StreamTask.punctuate",
+    "org.apache.kafka.streams.processor.internals.StreamTask.process",
+    "org.apache.kafka.streams.processor.internals.TaskManager.commit",
+    "org.apache.kafka.streams.processor.internals.StreamsProducer.commitTransaction",
+    "org.apache.kafka.streams.processor.internals.StreamThread.pollRequests",
+    "org.apache.kafka.streams.processor.internals.RecordCollectorImpl.send",
+    "org.apache.kafka.streams.processor.internals.TaskManager.createNewTasks",
+}
+
 
 def events(path, name):
-    out = subprocess.run(["jfr", "print", "--json", "--events", name, path], check=True, capture_output=True,
-                         text=True).stdout
+    # jfr print keeps 5 frames unless told: too few to see which phase a sample belongs to.
+    out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events", name, path], check=True,
+                         capture_output=True, text=True).stdout
     return json.loads(out)["recording"]["events"]
 
 
@@ -127,13 +138,12 @@ def main():
         print("  top frames (self):")
         for frame, n in tops.most_common(args.top):
             print(f"  {100 * n / len(stacks):5.1f} %  {frame}")
-        # Inclusive: the project's and Kafka's own methods on the stacks, each counted once per sample.
+        # Inclusive: the project's methods and a few landmarks of Kafka Streams' loop, each once per sample.
         inclusive = collections.Counter()
         for frames in stacks:
-            inclusive.update({f for f in frames if f.startswith(("io.livedpo.", "org.apache.kafka.streams.processor",
-                                                                 "org.apache.kafka.streams.state.internals.Metered"))})
+            inclusive.update({f for f in frames if f.startswith("io.livedpo.") or f in LANDMARKS})
         if inclusive:
-            print("  on the stack (inclusive, io.livedpo / Streams processors and stores):")
+            print("  on the stack (inclusive: io.livedpo methods and Streams landmarks):")
             for frame, n in inclusive.most_common(args.top):
                 print(f"  {100 * n / len(stacks):5.1f} %  {frame}")
 
