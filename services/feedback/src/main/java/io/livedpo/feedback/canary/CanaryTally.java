@@ -1,8 +1,8 @@
 package io.livedpo.feedback.canary;
 
 /**
- * One live-canary experiment's evidence so far, as the judge's state store keeps it (JSON): thumbs votes per arm, and
- * A/B choices between the two arms with the candidate's wins.
+ * One live-canary experiment's evidence so far, as the judge's state store keeps it (in the topology's binary
+ * {@code InternalSerde} layout): thumbs votes per arm, and A/B choices between the two arms with the candidate's wins.
  *
  * @param firstVoteAtMs wall-clock time of its first vote: the undecided-time bound counts from here
  * @param decided       a decision was announced; later votes are ignored

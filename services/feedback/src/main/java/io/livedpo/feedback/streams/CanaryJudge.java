@@ -38,6 +38,8 @@ final class CanaryJudge extends ContextualProcessor<String, Resolved, String, Ca
     private final FeedbackObserver observer;
     private KeyValueStore<String, CanaryTally> tallies;
     private KeyValueStore<String, CanaryHalf> halves;
+    private final OldestEntry oldestHalf = new OldestEntry();
+    private final OldestEntry oldestUndecided = new OldestEntry();
 
     CanaryJudge(CanaryConfig config, PairingConfig pairing, FeedbackObserver observer) {
         this.config = config;
@@ -62,6 +64,7 @@ final class CanaryJudge extends ContextualProcessor<String, Resolved, String, Ca
         CanaryTally tally = tallies.get(record.key());
         if (tally == null) {
             tally = CanaryTally.start(response.policy(), arm.candidate(), arm.parent(), now);
+            oldestUndecided.added(now);
         }
         if (tally.decided()) {
             return;
@@ -100,6 +103,7 @@ final class CanaryJudge extends ContextualProcessor<String, Resolved, String, Ca
         boolean chosen = half.side() == Side.CHOSEN;
         if (other == null) {
             halves.put(feedbackId, new CanaryHalf(half.response().modelVersion(), chosen, nowMs));
+            oldestHalf.added(nowMs);
             return null;
         }
         halves.delete(feedbackId);
@@ -112,24 +116,45 @@ final class CanaryJudge extends ContextualProcessor<String, Resolved, String, Ca
     }
 
     private void expire(long nowMs) {
-        List<String> stale = new ArrayList<>();
-        try (KeyValueIterator<String, CanaryHalf> all = halves.all()) {
-            all.forEachRemaining(entry -> {
-                if (nowMs - entry.value.heldAtMs() >= pairing.feedbackGrace().toMillis()) {
-                    stale.add(entry.key);
+        // now - t >= limit  <=>  t < now - limit + 1: the cutoffs of OldestEntry.
+        long halfCutoffMs = nowMs - pairing.feedbackGrace().toMillis() + 1;
+        if (oldestHalf.anyBefore(halfCutoffMs)) {
+            List<String> stale = new ArrayList<>();
+            long oldestKept = Long.MAX_VALUE;
+            try (KeyValueIterator<String, CanaryHalf> all = halves.all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, CanaryHalf> entry = all.next();
+                    if (entry.value.heldAtMs() < halfCutoffMs) {
+                        stale.add(entry.key);
+                    } else {
+                        oldestKept = Math.min(oldestKept, entry.value.heldAtMs());
+                    }
                 }
-            });
+            }
+            oldestHalf.swept(oldestKept);
+            stale.forEach(halves::delete);
         }
-        stale.forEach(halves::delete);
+        long tallyCutoffMs = nowMs - config.maxDuration().toMillis() + 1;
+        if (!oldestUndecided.anyBefore(tallyCutoffMs)) {
+            return;
+        }
         List<KeyValue<String, CanaryTally>> due = new ArrayList<>();
+        long oldestKept = Long.MAX_VALUE;
         try (KeyValueIterator<String, CanaryTally> all = tallies.all()) {
-            all.forEachRemaining(entry -> {
-                if (!entry.value.decided()
-                        && nowMs - entry.value.firstVoteAtMs() >= config.maxDuration().toMillis()) {
-                    due.add(entry);
+            while (all.hasNext()) {
+                KeyValue<String, CanaryTally> entry = all.next();
+                if (entry.value.decided()) {
+                    continue;
                 }
-            });
+                if (entry.value.firstVoteAtMs() < tallyCutoffMs) {
+                    due.add(entry);
+                } else {
+                    oldestKept = Math.min(oldestKept, entry.value.firstVoteAtMs());
+                }
+            }
         }
+        // The due ones are decided below, so they leave the bound.
+        oldestUndecided.swept(oldestKept);
         for (KeyValue<String, CanaryTally> entry : due) {
             CanaryTally t = entry.value;
             decide(entry.key, t, config.onLimit(), "time_limit", t.evaluate(config.test()).logLikelihoodRatio(),

@@ -55,19 +55,19 @@ public final class FeedbackTopology {
      */
     public static Topology build(PairingConfig config, CanaryConfig canary, FeedbackObserver observer) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(keyValueStore(CanaryJudge.TALLIES, JsonSerde.of(CanaryTally.class)));
-        builder.addStateStore(keyValueStore(CanaryJudge.HALVES, JsonSerde.of(CanaryHalf.class)));
+        builder.addStateStore(keyValueStore(CanaryJudge.TALLIES, InternalSerde.of(CanaryTally.class)));
+        builder.addStateStore(keyValueStore(CanaryJudge.HALVES, InternalSerde.of(CanaryHalf.class)));
         builder.addStateStore(Stores.windowStoreBuilder(
                 // Window size is irrelevant (one entry per id); the retention is what keeps responses joinable.
                 Stores.persistentWindowStore(ResponseStores.RESPONSES, config.responseRetention(), Duration.ofMillis(1),
-                        false), KEYS, JsonSerde.of(ResponseEvent.class)));
-        builder.addStateStore(keyValueStore(ResponseStores.PENDING, JsonSerde.of(HeldLookup.class)));
-        builder.addStateStore(keyValueStore(Pairer.VOTES, JsonSerde.of(PromptVotes.class)));
-        builder.addStateStore(keyValueStore(Pairer.HALVES, JsonSerde.of(HeldHalf.class)));
+                        false), KEYS, InternalSerde.of(ResponseEvent.class)));
+        builder.addStateStore(keyValueStore(ResponseStores.PENDING, InternalSerde.of(HeldLookup.class)));
+        builder.addStateStore(keyValueStore(Pairer.VOTES, InternalSerde.of(PromptVotes.class)));
+        builder.addStateStore(keyValueStore(Pairer.HALVES, InternalSerde.of(HeldHalf.class)));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(Pairer.EMITTED, config.responseRetention(), Duration.ofMillis(1), false),
                 KEYS, Serdes.Long()));
-        builder.addStateStore(keyValueStore(UserCap.USER_CAPS, JsonSerde.of(UserWindow.class)));
+        builder.addStateStore(keyValueStore(UserCap.USER_CAPS, InternalSerde.of(UserWindow.class)));
 
         KStream<String, ResponseEvent> responses = decoded(builder, Topics.RESPONSES, ResponseEvent.class,
                 (key, response) -> response.responseId().equals(key) ? null
@@ -79,7 +79,7 @@ public final class FeedbackTopology {
         FeedbackFanout fanout = new FeedbackFanout(observer);
         KStream<String, Lookup> lookups = feedback
                 .flatMap((key, event) -> fanout.lookups(event), Named.as("fan-out"))
-                .repartition(Repartitioned.with(KEYS, JsonSerde.of(Lookup.class)).withName("lookups"));
+                .repartition(Repartitioned.with(KEYS, InternalSerde.of(Lookup.class)).withName("lookups"));
 
         KStream<String, Resolved> resolvedByResponses = responses.process(ResponseJoiner::new,
                 Named.as("join-responses"), ResponseStores.RESPONSES, ResponseStores.PENDING);
@@ -90,16 +90,16 @@ public final class FeedbackTopology {
         resolved.filter((key, r) -> r.response().canary() != null, Named.as("canary-votes"))
                 .selectKey((key, r) -> CanaryArm.key(r.response().policy(), r.response().canary().candidate()),
                         Named.as("by-experiment"))
-                .repartition(Repartitioned.with(KEYS, JsonSerde.of(Resolved.class)).withName("by-canary"))
+                .repartition(Repartitioned.with(KEYS, InternalSerde.of(Resolved.class)).withName("by-canary"))
                 .process(() -> new CanaryJudge(canary, config, observer), Named.as("judge"),
                         CanaryJudge.TALLIES, CanaryJudge.HALVES)
                 .to(Topics.CANARY_DECISIONS, Produced.with(KEYS, JsonSerde.of(CanaryDecision.class))
                         .withName("canary-decisions"));
         resolved
-                .repartition(Repartitioned.with(KEYS, JsonSerde.of(Resolved.class)).withName("by-prompt"))
+                .repartition(Repartitioned.with(KEYS, InternalSerde.of(Resolved.class)).withName("by-prompt"))
                 .process(() -> new Pairer(config, observer), Named.as("pair"),
                         Pairer.VOTES, Pairer.HALVES, Pairer.EMITTED)
-                .repartition(Repartitioned.with(KEYS, JsonSerde.of(PreferencePair.class)).withName("by-user"))
+                .repartition(Repartitioned.with(KEYS, InternalSerde.of(PreferencePair.class)).withName("by-user"))
                 .process(() -> new UserCap(config, observer), Named.as("cap-users"), UserCap.USER_CAPS)
                 .to(Topics.PAIRS, Produced.with(KEYS, JsonSerde.of(PreferencePair.class)).withName("pairs"));
         return builder.build();

@@ -35,6 +35,8 @@ final class Pairer extends ContextualProcessor<String, Resolved, String, Prefere
     private KeyValueStore<String, PromptVotes> votes;
     private KeyValueStore<String, HeldHalf> halves;
     private WindowStore<String, Long> emitted;
+    private final OldestEntry oldestVote = new OldestEntry();
+    private final OldestEntry oldestHalf = new OldestEntry();
 
     Pairer(PairingConfig config, FeedbackObserver observer) {
         this.config = config;
@@ -94,6 +96,8 @@ final class Pairer extends ContextualProcessor<String, Resolved, String, Prefere
         }
         kept.add(vote);
         votes.put(record.key(), new PromptVotes(kept, pairedAt));
+        // The kept votes and earlier pair times were counted when they were written.
+        oldestVote.added(Math.min(vote.feedbackAtMs(), now));
     }
 
     /** An A/B choice pairs as soon as both of its responses are resolved. */
@@ -102,7 +106,9 @@ final class Pairer extends ContextualProcessor<String, Resolved, String, Prefere
         String feedbackId = arrived.feedback().feedbackId();
         HeldHalf waiting = halves.get(feedbackId);
         if (waiting == null || waiting.resolved().side() == arrived.side()) {
-            halves.put(feedbackId, new HeldHalf(arrived, context().currentSystemTimeMs()));
+            long now = context().currentSystemTimeMs();
+            halves.put(feedbackId, new HeldHalf(arrived, now));
+            oldestHalf.added(now);
             return;
         }
         halves.delete(feedbackId);
@@ -143,15 +149,27 @@ final class Pairer extends ContextualProcessor<String, Resolved, String, Prefere
     }
 
     private void expire(long nowMs) {
+        expireVotes(nowMs - config.pairingWindow().toMillis());
+        expireHalves(nowMs - config.feedbackGrace().toMillis());
+    }
+
+    private void expireVotes(long cutoffMs) {
+        if (!oldestVote.anyBefore(cutoffMs)) {
+            return;
+        }
         List<KeyValue<String, PromptVotes>> changed = new ArrayList<>();
+        long oldestKept = Long.MAX_VALUE;
         try (KeyValueIterator<String, PromptVotes> all = votes.all()) {
-            all.forEachRemaining(entry -> {
-                PromptVotes pruned = entry.value.since(nowMs - config.pairingWindow().toMillis());
+            while (all.hasNext()) {
+                KeyValue<String, PromptVotes> entry = all.next();
+                PromptVotes pruned = entry.value.since(cutoffMs);
                 if (!pruned.equals(entry.value)) {
                     changed.add(KeyValue.pair(entry.key, pruned));
                 }
-            });
+                oldestKept = Math.min(oldestKept, pruned.oldestMs());
+            }
         }
+        oldestVote.swept(oldestKept);
         changed.forEach(entry -> {
             if (entry.value.isEmpty()) {
                 votes.delete(entry.key);
@@ -159,15 +177,25 @@ final class Pairer extends ContextualProcessor<String, Resolved, String, Prefere
                 votes.put(entry.key, entry.value);
             }
         });
+    }
 
-        List<String> incomplete = new ArrayList<>();
-        try (KeyValueIterator<String, HeldHalf> all = halves.all()) {
-            all.forEachRemaining(entry -> {
-                if (entry.value.heldAtMs() < nowMs - config.feedbackGrace().toMillis()) {
-                    incomplete.add(entry.key);
-                }
-            });
+    private void expireHalves(long cutoffMs) {
+        if (!oldestHalf.anyBefore(cutoffMs)) {
+            return;
         }
+        List<String> incomplete = new ArrayList<>();
+        long oldestKept = Long.MAX_VALUE;
+        try (KeyValueIterator<String, HeldHalf> all = halves.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, HeldHalf> entry = all.next();
+                if (entry.value.heldAtMs() < cutoffMs) {
+                    incomplete.add(entry.key);
+                } else {
+                    oldestKept = Math.min(oldestKept, entry.value.heldAtMs());
+                }
+            }
+        }
+        oldestHalf.swept(oldestKept);
         incomplete.forEach(feedbackId -> {
             halves.delete(feedbackId);
             // The other side's response never arrived (counted as unmatched where it was looked up) or belongs

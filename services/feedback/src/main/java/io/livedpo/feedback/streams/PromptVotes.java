@@ -14,6 +14,18 @@ public record PromptVotes(List<StandingVote> votes, List<Long> pairedAtMs) {
                 pairedAtMs.stream().filter(pairedAt -> pairedAt >= cutoffMs).toList());
     }
 
+    /** The earliest vote or pair time, {@link Long#MAX_VALUE} when empty. */
+    long oldestMs() {
+        long oldest = Long.MAX_VALUE;
+        for (StandingVote vote : votes) {
+            oldest = Math.min(oldest, vote.feedbackAtMs());
+        }
+        for (long pairedAt : pairedAtMs) {
+            oldest = Math.min(oldest, pairedAt);
+        }
+        return oldest;
+    }
+
     boolean isEmpty() {
         return votes.isEmpty() && pairedAtMs.isEmpty();
     }

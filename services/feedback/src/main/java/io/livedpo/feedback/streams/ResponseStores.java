@@ -24,6 +24,8 @@ final class ResponseStores {
 
     private final WindowStore<String, ResponseEvent> responses;
     private final KeyValueStore<String, HeldLookup> pending;
+    // Only the lookup processor's instance holds and expires, so its bound sees every hold.
+    private final OldestEntry oldestHeld = new OldestEntry();
 
     ResponseStores(ProcessorContext<?, ?> context) {
         this.responses = context.getStateStore(RESPONSES);
@@ -42,6 +44,7 @@ final class ResponseStores {
 
     void hold(Lookup lookup, long nowMs) {
         pending.put(pendingKey(lookup), new HeldLookup(lookup, nowMs));
+        oldestHeld.added(nowMs);
     }
 
     /** Removes and returns the lookups that waited for this response. */
@@ -61,14 +64,22 @@ final class ResponseStores {
 
     /** Removes and returns the lookups held since before {@code cutoffMs}. */
     List<Lookup> expire(long cutoffMs) {
+        if (!oldestHeld.anyBefore(cutoffMs)) {
+            return List.of();
+        }
         List<KeyValue<String, HeldLookup>> expired = new ArrayList<>();
+        long oldestKept = Long.MAX_VALUE;
         try (KeyValueIterator<String, HeldLookup> all = pending.all()) {
-            all.forEachRemaining(entry -> {
+            while (all.hasNext()) {
+                KeyValue<String, HeldLookup> entry = all.next();
                 if (entry.value.heldAtMs() < cutoffMs) {
                     expired.add(entry);
+                } else {
+                    oldestKept = Math.min(oldestKept, entry.value.heldAtMs());
                 }
-            });
+            }
         }
+        oldestHeld.swept(oldestKept);
         expired.forEach(entry -> pending.delete(entry.key));
         return expired.stream().map(entry -> entry.value.lookup()).toList();
     }

@@ -5,6 +5,7 @@ import io.livedpo.events.PreferencePair;
 import io.livedpo.feedback.service.FeedbackObserver;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,6 +27,7 @@ final class UserCap extends ContextualProcessor<String, PreferencePair, String, 
     private final PairingConfig config;
     private final FeedbackObserver observer;
     private KeyValueStore<String, UserWindow> windows;
+    private final OldestEntry oldestStart = new OldestEntry();
 
     UserCap(PairingConfig config, FeedbackObserver observer) {
         this.config = config;
@@ -58,19 +60,30 @@ final class UserCap extends ContextualProcessor<String, PreferencePair, String, 
             return;
         }
         windows.put(record.key(), new UserWindow(current.startMs(), current.pairs() + 1));
+        oldestStart.added(current.startMs());
         observer.pairEmitted(pair.policy(), pair.source());
         context().forward(record.withKey(pair.policy()));
     }
 
     private void expire(long nowMs) {
-        List<String> ended = new ArrayList<>();
-        try (KeyValueIterator<String, UserWindow> all = windows.all()) {
-            all.forEachRemaining(entry -> {
-                if (entry.value.startMs() + config.userCapWindow().toMillis() < nowMs) {
-                    ended.add(entry.key);
-                }
-            });
+        // A window ends when startMs + length < now, i.e. when it started before now - length.
+        long cutoffMs = nowMs - config.userCapWindow().toMillis();
+        if (!oldestStart.anyBefore(cutoffMs)) {
+            return;
         }
+        List<String> ended = new ArrayList<>();
+        long oldestKept = Long.MAX_VALUE;
+        try (KeyValueIterator<String, UserWindow> all = windows.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, UserWindow> entry = all.next();
+                if (entry.value.startMs() < cutoffMs) {
+                    ended.add(entry.key);
+                } else {
+                    oldestKept = Math.min(oldestKept, entry.value.startMs());
+                }
+            }
+        }
+        oldestStart.swept(oldestKept);
         ended.forEach(windows::delete);
     }
 }

@@ -96,6 +96,59 @@ class FeedbackTopologyTest {
         assertEquals(1, harness.stats.snapshot().unmatched());
     }
 
+    private long entries(String store) {
+        try (var all = harness.driver.<String, Object>getKeyValueStore(store).all()) {
+            long n = 0;
+            for (; all.hasNext(); all.next()) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    /** The sweeps skip while nothing can be due (OldestEntry), and still empty every store once it is. */
+    @Test
+    void everyStoreIsSweptOnceItsEntriesAreDue() {
+        twoAnswers();
+        harness.thumbs("good", Rating.UP, "u1", Duration.ZERO);
+        harness.thumbs("bad", Rating.DOWN, "u2", Duration.ZERO);
+        harness.choice("good", "never-served", "u3");
+        assertEquals(1, harness.pairs().size());
+        assertEquals(1, entries(ResponseStores.PENDING));
+        assertEquals(1, entries(Pairer.HALVES));
+        assertEquals(1, entries(Pairer.VOTES));
+        assertEquals(1, entries(UserCap.USER_CAPS));
+
+        harness.driver.advanceWallClockTime(Duration.ofMinutes(4));
+        assertEquals(1, entries(ResponseStores.PENDING), "within the grace");
+        assertEquals(1, entries(Pairer.HALVES), "within the grace");
+        harness.driver.advanceWallClockTime(Duration.ofMinutes(2));
+        assertEquals(0, entries(ResponseStores.PENDING));
+        assertEquals(0, entries(Pairer.HALVES));
+        assertEquals(1, harness.unmatched());
+        assertEquals(1, harness.rejected("choice_incomplete"));
+        assertEquals(1, entries(Pairer.VOTES), "within the pairing window");
+
+        harness.driver.advanceWallClockTime(Duration.ofMinutes(56));
+        assertEquals(0, entries(Pairer.VOTES));
+        assertEquals(0, entries(UserCap.USER_CAPS));
+    }
+
+    /** A vote replayed with an old feedback time lowers the bound: the next sweep must not skip it. */
+    @Test
+    void aVoteOlderThanEverythingSweptBeforeIsStillSwept() {
+        twoAnswers();
+        harness.thumbs("good", Rating.UP, "u1", Duration.ofMinutes(10));
+        harness.driver.advanceWallClockTime(Duration.ofMinutes(20));
+        assertEquals(1, entries(Pairer.VOTES), "a sweep ran and found the vote within the window");
+
+        harness.send(response("c", "other prompt", "c", 1));
+        harness.thumbs("c", Rating.UP, "u2", Duration.ofMinutes(-50));
+        assertEquals(2, entries(Pairer.VOTES));
+        harness.driver.advanceWallClockTime(Duration.ofMinutes(20));
+        assertEquals(1, entries(Pairer.VOTES), "the replayed vote (T0 - 50 min) is out of the window, the other (T0 + 10 min) is not");
+    }
+
     @Test
     void votesFurtherApartThanThePairingWindowDoNotPair() {
         twoAnswers();
