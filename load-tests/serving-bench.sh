@@ -23,8 +23,11 @@ for i in $(seq 1 300); do curl -sf localhost:$MPORT/q/health/ready >/dev/null &&
 URL=http://localhost:$PORT/v1/chat/completions
 M=http://localhost:$MPORT/q/metrics
 tokens() { curl -s $M | awk '/^livedpo_serving_generated_tokens_total/ {s+=$2} END {print s+0}'; }
-drain() { # abandoned requests of the previous run keep decoding: wait until generation stops
-  local a b; a=$(tokens); for i in $(seq 1 120); do sleep 1; b=$(tokens); [ "$a" = "$b" ] && return; a=$b; done; }
+running() { curl -s $M | awk '/^livedpo_serving_sequences_running/ {s+=$2} END {print s+0}'; }
+drain() { # abandoned requests of the previous run keep decoding or prefilling: wait until no sequence runs and
+  # generation has stopped (tokens alone are not enough: a large model's prefill emits none for seconds)
+  local a b; a=$(tokens)
+  for i in $(seq 1 300); do sleep 1; b=$(tokens); [ "$a" = "$b" ] && [ "$(running)" = 0 ] && return; a=$b; done; }
 cpu() { awk '{print $14 + $15}' /proc/$PID/stat; }
 wrk -t1 -c4 -d10s --timeout 60s -s load-tests/chat.lua $URL >/dev/null; drain
 for c in ${CLIENTS:-1 8 32 64}; do

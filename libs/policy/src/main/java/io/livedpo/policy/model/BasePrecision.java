@@ -23,11 +23,17 @@ public enum BasePrecision {
         }
     }
 
-    /** Fails with what to add to the JVM's command line when this precision's kernel cannot load. */
+    /**
+     * Fails with what to add to the JVM's command line when this precision's kernel cannot load; otherwise warms the
+     * kernel up ({@link Bf16Kernel#warmUp}), so a model is ready only once it multiplies at full speed.
+     */
     public void requireAvailable() {
         if (this == BF16 && ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
             throw new IllegalStateException("base precision bf16 needs the JVM option --add-modules " + VECTOR_MODULE
                     + " (bin/livedpo and the images set it; add it where you start the JVM yourself)");
+        }
+        if (this == BF16) {
+            Bf16Kernel.warmUp();
         }
     }
 

@@ -45,7 +45,30 @@ final class Bf16Kernel {
         return t;
     });
 
+    private static volatile boolean warm;
+
     private Bf16Kernel() {
+    }
+
+    /**
+     * Runs both paths until the JIT has compiled them with the Vector API intrinsics. Until then each vector op is an
+     * object on the heap: measured in serving, the first requests after start-up waited 10–20 s for their first token.
+     * Called when a model loads in bf16, so that cost lands before readiness, not on users. About a second, once.
+     */
+    static void warmUp() {
+        if (warm) {
+            return;
+        }
+        int in = 256;
+        int out = 64;
+        Bf16Matrix m = new Bf16Matrix(new short[out * in], out, in);
+        float[] x = new float[ROW_BLOCK * in];
+        float[] y = new float[ROW_BLOCK * out];
+        for (int i = 0; i < 2_000; i++) {
+            multiply(x, 1, m, y, 0, out);
+            multiply(x, ROW_BLOCK, m, y, 0, out);
+        }
+        warm = true;
     }
 
     /** @param x [rows, in] row-major @return y [rows, out] */
