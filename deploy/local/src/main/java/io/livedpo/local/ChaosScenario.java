@@ -46,7 +46,11 @@ public record ChaosScenario(StackSettings stack, int users, double rate, double 
                         // announced and served, or the reconciliation cannot tell a held-back version from a lost
                         // one (the fixture model drifts past the default 10 nats within minutes of this load).
                         "livedpo.trainer.kl.budget", "1e9"),
-                Service.FEEDBACK, Map.of("livedpo.feedback.pairing.punctuate-interval", "1s")));
+                // No per-user cap: it is the flood guard (EndToEndIT's adversarial run tests it), and at its default of
+                // 100 pairs an hour it stops all training once 8 users have made 800 pairs, so `--rounds 3` found no
+                // trainer step to kill in its second round.
+                Service.FEEDBACK, Map.of("livedpo.feedback.pairing.punctuate-interval", "1s",
+                        "livedpo.feedback.pairing.max-pairs-per-user", String.valueOf(Integer.MAX_VALUE))));
     }
 
     public UserTraffic.Settings traffic(StackSettings started) {
