@@ -1,5 +1,6 @@
 package io.livedpo.policy.lora;
 
+import io.livedpo.policy.model.WrappedProjection;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import io.livedpo.policy.model.Projection;
@@ -10,7 +11,7 @@ import java.util.List;
  * A base projection with a different LoRA update per group of rows (Punica's segmented gather matmul): y = base(x),
  * then for each segment y[rows] += x[rows]·Aᵀ·Bᵀ·(alpha/r). Inference only: it updates y in place.
  */
-record SegmentedLoraProjection(Projection base, List<Segment> segments) implements Projection {
+record SegmentedLoraProjection(Projection base, List<Segment> segments) implements WrappedProjection {
 
     /** One adapter's rows and its A [r, in], B [out, r] for this projection. */
     record Segment(MixedLora.Group group, LoraAdapter.Pair pair, float scaling) {
@@ -28,35 +29,5 @@ record SegmentedLoraProjection(Projection base, List<Segment> segments) implemen
             y.set(rows, y.get(rows).add(delta));
         }
         return y;
-    }
-
-    @Override
-    public String path() {
-        return base.path();
-    }
-
-    @Override
-    public long inFeatures() {
-        return base.inFeatures();
-    }
-
-    @Override
-    public long outFeatures() {
-        return base.outFeatures();
-    }
-
-    @Override
-    public NDArray weight() {
-        return base.weight();
-    }
-
-    @Override
-    public NDArray weightPlus(NDArray deltaOutIn) {
-        return base.weightPlus(deltaOutIn);
-    }
-
-    @Override
-    public boolean fanInFanOut() {
-        return base.fanInFanOut();
     }
 }

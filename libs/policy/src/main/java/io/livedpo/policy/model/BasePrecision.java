@@ -23,17 +23,11 @@ public enum BasePrecision {
         }
     }
 
-    /**
-     * Fails with what to add to the JVM's command line when this precision's kernel cannot load; otherwise warms the
-     * kernel up ({@link Bf16Kernel#warmUp}), so a model is ready only once it multiplies at full speed.
-     */
+    /** Fails with what to add to the JVM's command line when this precision's kernel cannot load. */
     public void requireAvailable() {
         if (this == BF16 && ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
             throw new IllegalStateException("base precision bf16 needs the JVM option --add-modules " + VECTOR_MODULE
                     + " (bin/livedpo and the images set it; add it where you start the JVM yourself)");
-        }
-        if (this == BF16) {
-            Bf16Kernel.warmUp();
         }
     }
 
@@ -49,6 +43,7 @@ public enum BasePrecision {
         if (this == F32) {
             return p;
         }
+        Bf16Kernel.warmUp(); // once per JVM: a model in bf16 is ready only when its kernel runs compiled
         if (p instanceof Conv1D c) {
             return new Bf16Projection(c, Bf16Matrix.ofInOut(c.weight().toFloatArray(),
                     (int) c.inFeatures(), (int) c.outFeatures()), c.bias().toFloatArray());

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
  * A base projection multiplied in bfloat16 ({@link Bf16Kernel}) for inference. {@code base} keeps the float32 weight
  * for what reads it (merging an adapter, the embedding the head is tied to); only {@link #forward} uses the copy.
  */
-record Bf16Projection(Projection base, Bf16Matrix weight16, float[] bias) implements Projection {
+record Bf16Projection(Projection base, Bf16Matrix weight16, float[] bias) implements WrappedProjection {
 
     /** @param bias [out] float32, added in the same pass (one native op fewer per projection), or null */
     Bf16Projection {
@@ -23,35 +23,5 @@ record Bf16Projection(Projection base, Bf16Matrix weight16, float[] bias) implem
         int rows = Math.toIntExact(shape.size() / weight16.in());
         float[] y = Bf16Kernel.multiply(x.toFloatArray(), rows, weight16, bias); // [rows, out]
         return x.getManager().create(y, shape.slice(0, shape.dimension() - 1).add(weight16.out())); // [..., out]
-    }
-
-    @Override
-    public String path() {
-        return base.path();
-    }
-
-    @Override
-    public long inFeatures() {
-        return base.inFeatures();
-    }
-
-    @Override
-    public long outFeatures() {
-        return base.outFeatures();
-    }
-
-    @Override
-    public NDArray weight() {
-        return base.weight();
-    }
-
-    @Override
-    public NDArray weightPlus(NDArray deltaOutIn) {
-        return base.weightPlus(deltaOutIn);
-    }
-
-    @Override
-    public boolean fanInFanOut() {
-        return base.fanInFanOut();
     }
 }

@@ -38,7 +38,6 @@ public final class LlamaModel implements CausalLm {
     private final RotaryEmbedding rotary;
     private final Map<String, Projection> projections;
     private final BasePrecision precision;
-    private int linearTensors;
 
     private LlamaModel(LlamaConfig config, Map<String, NDArray> weights, NDManager manager, BasePrecision precision) {
         this.config = config;
@@ -74,7 +73,8 @@ public final class LlamaModel implements CausalLm {
                 config.tieWordEmbeddings() ? embedTokens : weight("lm_head.weight", config.vocabSize(), c), null));
         this.rotary = new RotaryEmbedding(config.headDim(), config.ropeTheta(), config.ropeScaling());
         this.projections = Collections.unmodifiableMap(linears);
-        int expected = 2 + (config.tieWordEmbeddings() ? 0 : 1) + config.layers() * 2 + linearTensors;
+        int perLayer = 2 + 7 + (config.qkvBias() ? 3 : 0) + (config.oBias() ? 1 : 0) + (config.mlpBias() ? 3 : 0);
+        int expected = 2 + (config.tieWordEmbeddings() ? 0 : 1) + config.layers() * perLayer; // norms + 7 linears
         if (weights.size() != expected) {
             TreeSet<String> unknown = new TreeSet<>(weights.keySet());
             unknown.removeIf(name -> name.equals("model.embed_tokens.weight") || name.equals("model.norm.weight")
@@ -224,7 +224,6 @@ public final class LlamaModel implements CausalLm {
     private Projection linear(Map<String, Projection> all, String path, long out, long in, boolean bias) {
         Projection linear = precision.apply(
                 new Linear(path, weight(path + ".weight", out, in), bias ? weight(path + ".bias", out) : null));
-        linearTensors += bias ? 2 : 1;
         all.put(path, linear);
         return linear;
     }
