@@ -1,6 +1,7 @@
 package io.livedpo.cli;
 
 import io.livedpo.policy.PolicyModel;
+import io.livedpo.policy.generate.DecodeEngine;
 import io.livedpo.policy.generate.Generation;
 import io.livedpo.policy.generate.Generator;
 import io.livedpo.policy.generate.SamplingParams;
@@ -49,6 +50,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stop", paramLabel = "S", description = "stop string (repeatable); not included in the text")
     List<String> stop = List.of();
 
+    @Option(names = "--engine", defaultValue = "java", paramLabel = "E", description = "java (a Vector API forward, the"
+            + " GPT-2 family; other families use torch) or torch (PyTorch), as serving's livedpo.serving.batching.engine")
+    String engine;
+
     @Option(names = "--repeat", defaultValue = "0", paramLabel = "N", description = "time it: after one warm-up run,"
             + " N timed runs (each must give the same ids); adds the median seconds, tokens_per_second and cpu_seconds")
     int repeat;
@@ -60,16 +65,26 @@ final class GenerateCommand implements Callable<Integer> {
         if (repeat < 0) {
             throw new BadInputException("--repeat must be >= 0");
         }
+        DecodeEngine chosen;
+        try {
+            chosen = DecodeEngine.parse(engine);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
         try (PolicyModel base = models.open()) {
             Generator generator = new Generator(base.model(), base.tokenizer());
             long[] ids = base.tokenizer().encode(prompt);
             LoraAdapter adapter = models.adapter(base);
-            Supplier<Generation> run = () -> generator.generate(List.of(ids), List.of(params), adapter).get(0);
+            DecodeEngine used = chosen.forModel(base.model());
+            Supplier<Generation> run = used == DecodeEngine.JAVA
+                    ? () -> used.decodeAlone(base, ids, params, adapter)
+                    : () -> generator.generate(List.of(ids), List.of(params), adapter).get(0);
             Generation g = run.get();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("text", g.text());
             row.put("ids", g.ids());
             row.put("finish_reason", g.finishReason());
+            row.put("engine", used.toString());
             if (repeat > 0) {
                 // The first run above is the warm-up (allocator, first touch of the weights); prompt and decode are
                 // timed together, as load-tests/jlama-side-by-side.sh times the peer engine.

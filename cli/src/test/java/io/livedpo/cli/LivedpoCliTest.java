@@ -68,6 +68,24 @@ class LivedpoCliTest {
     }
 
     @Test
+    void bothEnginesGenerateTheSameTokensAndSayWhichRan() {
+        for (String temperature : List.of("0", "0.8")) {
+            String[] args = {"generate", "--model", MODEL, "--prompt", "User: hi\nAssistant:", "--max-tokens", "8",
+                    "--temperature", temperature, "--top-p", "0.9", "--seed", "5", "--engine", "torch"};
+            CliRun torch = CliRun.of(args);
+            args[args.length - 1] = "java";
+            CliRun java = CliRun.of(args);
+            assertEquals(0, java.exitCode(), java.err());
+            assertEquals("torch", torch.json().get(0).get("engine").asText());
+            assertEquals("java", java.json().get(0).get("engine").asText());
+            assertEquals(torch.json().get(0).get("ids"), java.json().get(0).get("ids"), "temperature " + temperature);
+        }
+        CliRun wrong = CliRun.of("generate", "--model", MODEL, "--prompt", "x", "--engine", "tpu");
+        assertEquals(2, wrong.exitCode());
+        assertTrue(wrong.err().contains("torch or java"), wrong.err());
+    }
+
+    @Test
     void scoreWithTheBf16BaseStaysCloseToF32AndAWrongPrecisionIsAUsageError(@TempDir Path tmp) throws IOException {
         Path input = tmp.resolve("in.jsonl");
         Files.writeString(input, "{\"prompt\":\"User: hi\\nAssistant:\",\"completion\":\" Hello there, how are you?\"}\n");

@@ -8,6 +8,7 @@ import io.livedpo.policy.checkpoint.LoadedAdapter;
 import io.livedpo.policy.checkpoint.ModelFingerprint;
 import io.livedpo.policy.io.AtomicFiles;
 import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.model.PackedGpt2;
 import io.livedpo.policy.model.BasePrecision;
 import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.tokenizer.TextTokenizer;
@@ -33,6 +34,7 @@ public final class PolicyModel implements AutoCloseable {
     private final CausalLm model;
     private final TextTokenizer tokenizer;
     private final String fingerprint;
+    private PackedGpt2 packed; // the Java engine's copy of the weights, made on first use
 
     private PolicyModel(Path dir, NDManager manager, CausalLm model, TextTokenizer tokenizer, String fingerprint) {
         this.dir = dir;
@@ -118,6 +120,17 @@ public final class PolicyModel implements AutoCloseable {
 
     public TextTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /**
+     * The Java engine over this base ({@link PackedGpt2}; the GPT-2 family only), made once: its weight copy and the
+     * kernel's warm-up happen on the first call, so call it before serving when that engine is chosen.
+     */
+    public synchronized PackedGpt2 packed() {
+        if (packed == null) {
+            packed = PackedGpt2.of(model);
+        }
+        return packed;
     }
 
     /** "sha256:…" of config.json and the weight files. */

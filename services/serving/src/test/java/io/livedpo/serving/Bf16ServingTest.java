@@ -31,6 +31,6 @@ class Bf16ServingTest {
         given().contentType("application/json").body(ChatApiTest.chat("What is 2 + 2?")).post("/v1/chat/completions")
                 .then().statusCode(200).body("choices[0].finish_reason", not(equalTo(null)));
         TestClients.management().get("/q/metrics").then().statusCode(200)
-                .body(containsString("base_precision=\"bf16\""));
+                .body(containsString("base_precision=\"bf16\"")).body(containsString("engine=\"java\""));
     }
 }

@@ -12,7 +12,6 @@ import io.livedpo.policy.model.KvCache;
 import io.livedpo.policy.tokenizer.TokenDecoder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -25,7 +24,7 @@ import java.util.function.Consumer;
  * forward reads the cache as a view; prefilling ones take slots from the top and move down when their prompt is in.
  * Single-threaded: the caller's decoding thread owns it; run it with autograd off.
  */
-public final class ContinuousBatch implements AutoCloseable {
+public final class ContinuousBatch implements DecodeBatch {
 
     private final CausalLm model;
     private final TokenDecoder tokenizer;
@@ -42,49 +41,33 @@ public final class ContinuousBatch implements AutoCloseable {
         this.model = model;
         this.tokenizer = tokenizer;
         this.limits = limits;
-        // Any EOS id of the model's configs or its chat template's end-of-turn token ends a sequence.
-        this.stopIds = new HashSet<>(tokenizer.stopIds());
-        this.stopIds.add((long) model.config().eosTokenId());
+        this.stopIds = DecodingSequence.stopIds(tokenizer, model.config());
         this.manager = model.manager().newSubManager();
         this.cache = KvCache.forModel(model, manager, limits.maxRunning());
         this.bySlot = new DecodingSequence[limits.maxRunning()];
     }
 
-    /** Whether {@link #admit} may take another sequence now. */
+    @Override
     public boolean hasRoom() {
         return running() < limits.maxRunning();
     }
 
-    /** Sequences holding a slot. */
+    @Override
     public int running() {
         return decoding.size() + prefilling.size();
     }
 
-    /** Rows of the last step's decode forward (0 when it only prefilled). */
+    @Override
     public int lastDecodeRows() {
         return lastDecodeRows;
     }
 
-    /**
-     * Takes a sequence into the batch; its prompt is prefilled from the next step on.
-     *
-     * @param adapter the policy's LoRA adapter, null for the base model
-     * @param onText  receives the sequence's new final text as it grows, on the decoding thread; null for none
-     * @throws IllegalArgumentException when the prompt leaves no room in the context to generate
-     * @throws IllegalStateException    when the batch is full ({@link #hasRoom()})
-     */
+    @Override
     public DecodingSequence admit(long[] prompt, SamplingParams params, LoraAdapter adapter, Consumer<String> onText) {
         if (!hasRoom()) {
             throw new IllegalStateException("batch is full: " + running() + " sequences running");
         }
-        int context = model.config().contextLength();
-        long[] p = prompt.length == 0 ? new long[] {model.config().bosTokenId()} : prompt;
-        if (p.length >= context) {
-            throw new IllegalArgumentException("prompt is " + p.length + " tokens; the model's context of " + context
-                    + " leaves no room to generate");
-        }
-        DecodingSequence s = new DecodingSequence(p, params, adapter, Math.min(params.maxTokens(), context - p.length),
-                tokenizer, onText);
+        DecodingSequence s = DecodingSequence.of(prompt, params, adapter, model.config(), tokenizer, onText);
         s.slot = takePrefillSlot();
         bySlot[s.slot] = s;
         cache.clear(s.slot);
@@ -92,12 +75,7 @@ public final class ContinuousBatch implements AutoCloseable {
         return s;
     }
 
-    /**
-     * One iteration: drops cancelled sequences, prefills prompt chunks within the token budget, decodes one token for
-     * every sequence whose prompt is cached.
-     *
-     * @return the sequences that left the batch in this step: finished or cancelled
-     */
+    @Override
     public List<DecodingSequence> step() {
         List<DecodingSequence> left = new ArrayList<>();
         dropCancelled(left);

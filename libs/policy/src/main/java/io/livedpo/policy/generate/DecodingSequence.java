@@ -1,8 +1,10 @@
 package io.livedpo.policy.generate;
 
 import io.livedpo.policy.lora.LoraAdapter;
+import io.livedpo.policy.model.LmConfig;
 import io.livedpo.policy.tokenizer.TokenDecoder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -42,6 +44,31 @@ public final class DecodingSequence {
         this.onText = onText;
         this.sampler = Sampler.of(params);
         this.rng = new SplittableRandom(params.seed());
+    }
+
+    /**
+     * A sequence for {@code prompt} (the BOS token when empty), its budget the smaller of its max tokens and the room
+     * the context leaves.
+     *
+     * @throws IllegalArgumentException when the prompt leaves no room in the context to generate
+     */
+    static DecodingSequence of(long[] prompt, SamplingParams params, LoraAdapter adapter, LmConfig config,
+                               TokenDecoder tokenizer, Consumer<String> onText) {
+        int context = config.contextLength();
+        long[] p = prompt.length == 0 ? new long[] {config.bosTokenId()} : prompt;
+        if (p.length >= context) {
+            throw new IllegalArgumentException("prompt is " + p.length + " tokens; the model's context of " + context
+                    + " leaves no room to generate");
+        }
+        return new DecodingSequence(p, params, adapter, Math.min(params.maxTokens(), context - p.length), tokenizer,
+                onText);
+    }
+
+    /** Any EOS id of the model's configs or its chat template's end-of-turn token ends a sequence. */
+    static Set<Long> stopIds(TokenDecoder tokenizer, LmConfig config) {
+        Set<Long> ids = new HashSet<>(tokenizer.stopIds());
+        ids.add((long) config.eosTokenId());
+        return Set.copyOf(ids);
     }
 
     /** Asks the batch to drop this sequence and free its slot before its next step; safe from any thread. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.livedpo.policy.model.Adapter;
 import io.livedpo.policy.model.CausalLm;
+import io.livedpo.policy.model.LowRank;
 import io.livedpo.policy.model.Projection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,6 +93,21 @@ public final class LoraAdapter implements Adapter, AutoCloseable {
     /** A and B of the module at {@code path}, or null when this adapter does not target it. */
     Pair pair(String path) {
         return pairs.get(path);
+    }
+
+    /**
+     * This adapter's updates as Java arrays for the Java engine ({@code PackedGpt2}), by module path: a snapshot, so
+     * only for an adapter that no longer trains (a served version).
+     */
+    public Map<String, LowRank> lowRanks() {
+        Map<String, LowRank> out = new LinkedHashMap<>();
+        pairs.forEach((path, p) -> {
+            Shape a = p.a().getShape(); // [r, in]
+            Shape b = p.b().getShape(); // [out, r]
+            out.put(path, LowRank.of(p.a().toFloatArray(), p.b().toFloatArray(), (int) a.get(0), (int) a.get(1),
+                    (int) b.get(0), config.scaling()));
+        });
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** A and B of every target module, in a fixed order: what the optimiser updates. */

@@ -25,8 +25,15 @@ public enum BasePrecision {
 
     /** Fails with what to add to the JVM's command line when this precision's kernel cannot load. */
     public void requireAvailable() {
-        if (this == BF16 && ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-            throw new IllegalStateException("base precision bf16 needs the JVM option --add-modules " + VECTOR_MODULE
+        if (this == BF16) {
+            requireVectorModule("base precision bf16");
+        }
+    }
+
+    /** Fails, naming {@code feature} and the JVM option to add, when the Vector API module is not loaded. */
+    static void requireVectorModule(String feature) {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            throw new IllegalStateException(feature + " needs the JVM option --add-modules " + VECTOR_MODULE
                     + " (bin/livedpo and the images set it; add it where you start the JVM yourself)");
         }
     }

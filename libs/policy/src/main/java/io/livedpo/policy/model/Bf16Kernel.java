@@ -1,10 +1,5 @@
 package io.livedpo.policy.model;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -18,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * F16 matmul is several times slower than F32 here; docs/BENCHMARKS.md).
  *
  * <p>Every row of x gets the same sequence of operations whether it is multiplied alone or with others, so a row's
- * result does not depend on its batch. The only class that touches {@code jdk.incubator.vector}: the JVM needs
- * {@code --add-modules jdk.incubator.vector} once BF16 is chosen ({@link BasePrecision#requireAvailable()}).
+ * result does not depend on its batch. It and {@link F32Kernel} use {@code jdk.incubator.vector}: the JVM needs
+ * {@code --add-modules jdk.incubator.vector} once BF16 or the Java engine is chosen
+ * ({@link BasePrecision#requireAvailable()}).
  */
 final class Bf16Kernel {
 
@@ -31,19 +27,6 @@ final class Bf16Kernel {
     private static final int STEP = 2 * LANES;
     /** Rows that share each streamed weight row. */
     private static final int ROW_BLOCK = 4;
-    /** Below this many multiply-adds a hand-off to another thread costs more than it saves. */
-    private static final long PARALLEL_WORK = 1L << 18;
-    /** Chunks per thread: small enough that the caller can finish a starved thread's share. */
-    private static final int CHUNKS_PER_THREAD = 4;
-
-    private static final int THREADS = Math.max(1,
-            Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
-    /** The pool's threads beside the caller; package-visible so a test can starve them. */
-    static final ExecutorService POOL = THREADS == 1 ? null : Executors.newFixedThreadPool(THREADS - 1, r -> {
-        Thread t = new Thread(r, "bf16-matmul");
-        t.setDaemon(true);
-        return t;
-    });
 
     private static volatile boolean warm;
 
@@ -78,58 +61,7 @@ final class Bf16Kernel {
 
     /** @param x [rows, in] row-major @param bias [out] or null @return y [rows, out] = x·Wᵀ + bias */
     static float[] multiply(float[] x, int rows, Bf16Matrix w, float[] bias) {
-        float[] y = new float[rows * w.out()];
-        multiplyInto(x, rows, w, y);
-        if (bias != null) {
-            for (int r = 0; r < rows; r++) {
-                int o = r * w.out();
-                for (int j = 0; j < bias.length; j++) {
-                    y[o + j] += bias[j];
-                }
-            }
-        }
-        return y;
-    }
-
-    /**
-     * Splits the outputs into chunks that the caller and the pool's threads claim one at a time, so a pool thread that
-     * gets no core (services sharing two cores) delays nothing: the caller takes the chunks it has not started.
-     */
-    private static void multiplyInto(float[] x, int rows, Bf16Matrix w, float[] y) {
-        long work = (long) rows * w.out() * w.in();
-        if (POOL == null || work < PARALLEL_WORK) {
-            multiply(x, rows, w, y, 0, w.out());
-            return;
-        }
-        int chunks = CHUNKS_PER_THREAD * THREADS;
-        int size = (w.out() + chunks - 1) / chunks;
-        AtomicInteger next = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(chunks);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable claim = () -> {
-            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                try {
-                    multiply(x, rows, w, y, Math.min(w.out(), c * size), Math.min(w.out(), (c + 1) * size));
-                } catch (RuntimeException | Error e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
-                }
-            }
-        };
-        for (int i = 1; i < THREADS; i++) {
-            POOL.execute(claim);
-        }
-        claim.run();
-        try {
-            done.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted in a bf16 matmul", e);
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("bf16 matmul failed", failure.get());
-        }
+        return w.times(x, rows, bias);
     }
 
     /** Outputs [from, to) of every row. */

@@ -4,7 +4,7 @@ package io.livedpo.policy.model;
  * A frozen weight W [out, in] in bfloat16: each entry the upper 16 bits of its float32, rounded to nearest even. Row j
  * (one output's weights) is contiguous, so a matrix–vector product streams each row once: half the bytes of float32.
  */
-public record Bf16Matrix(short[] data, int out, int in) {
+public record Bf16Matrix(short[] data, int out, int in) implements FrozenMatrix {
 
     public Bf16Matrix {
         if ((long) out * in != data.length) {
@@ -54,6 +54,11 @@ public record Bf16Matrix(short[] data, int out, int in) {
                     + x.length);
         }
         return Bf16Kernel.multiply(x, rows, this);
+    }
+
+    @Override
+    public void multiplyRange(float[] x, int rows, float[] y, int from, int to) {
+        Bf16Kernel.multiply(x, rows, this, y, from, to);
     }
 
     public float get(int row, int col) {

@@ -89,7 +89,7 @@ class Bf16KernelTest {
 
     @Test
     void theCallerFinishesAloneWhenThePoolThreadsGetNoTurn() throws Exception {
-        assumeTrue(Bf16Kernel.POOL != null, "one thread: no pool to starve");
+        assumeTrue(KernelPool.POOL != null, "one thread: no pool to starve");
         SplittableRandom rng = new SplittableRandom(13);
         int in = 768;
         int out = 2304;
@@ -100,7 +100,7 @@ class Bf16KernelTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Future<?>> blockers = new ArrayList<>();
         for (int i = 0; i < 16; i++) { // more than the pool has threads: every one of them is held
-            blockers.add(Bf16Kernel.POOL.submit(() -> {
+            blockers.add(KernelPool.POOL.submit(() -> {
                 release.await();
                 return null;
             }));

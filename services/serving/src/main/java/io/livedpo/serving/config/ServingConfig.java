@@ -107,6 +107,14 @@ public interface ServingConfig {
         @WithDefault("256")
         int stepTokens();
 
+        /**
+         * What runs the decoding steps: {@code java} (a Vector API forward, one packed pass per step with no per-op
+         * dispatch: the GPT-2 family; other families fall back to torch; the JVM needs
+         * {@code --add-modules jdk.incubator.vector}) or {@code torch} (PyTorch, every family).
+         */
+        @WithDefault("java")
+        String engine();
+
         /** Requests waiting beyond this are refused with 429 rather than queued into a long wait. */
         @WithDefault("64")
         int maxQueue();

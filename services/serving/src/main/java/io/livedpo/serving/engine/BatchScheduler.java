@@ -2,7 +2,8 @@ package io.livedpo.serving.engine;
 
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.policy.generate.BatchLimits;
-import io.livedpo.policy.generate.ContinuousBatch;
+import io.livedpo.policy.generate.DecodeBatch;
+import io.livedpo.policy.generate.DecodeEngine;
 import io.livedpo.policy.generate.DecodingSequence;
 import io.livedpo.policy.generate.SamplingParams;
 import io.livedpo.policy.nd.NoGrad;
@@ -42,6 +43,7 @@ public class BatchScheduler {
     private static final Logger LOG = Logger.getLogger(BatchScheduler.class);
 
     private final BatchLimits limits;
+    private final DecodeEngine engine;
     private final LinkedBlockingQueue<GenerationTask> queue;
     private final AtomicBoolean running = new AtomicBoolean();
     private final DistributionSummary batchSize;
@@ -50,7 +52,7 @@ public class BatchScheduler {
     // Sequences holding a KV-cache slot, written by the decoding thread after every change, read by metrics and tests.
     private final AtomicInteger runningSequences = new AtomicInteger();
     // Decoding thread only: one batch per base model, and the task behind each running sequence.
-    private final Map<PolicyModel, ContinuousBatch> batches = new IdentityHashMap<>();
+    private final Map<PolicyModel, DecodeBatch> batches = new IdentityHashMap<>();
     private final Map<DecodingSequence, Running> inFlight = new IdentityHashMap<>();
     private Thread thread;
 
@@ -66,6 +68,7 @@ public class BatchScheduler {
 
     public BatchScheduler(ServingConfig config, MeterRegistry meters) {
         this.limits = new BatchLimits(config.batching().maxRunning(), config.batching().stepTokens());
+        this.engine = DecodeEngine.parse(config.batching().engine());
         this.queue = new LinkedBlockingQueue<>(config.batching().maxQueue());
         this.batchSize = DistributionSummary.builder("livedpo.serving.batch.size")
                 .description("sequences decoded together in one step").publishPercentileHistogram().register(meters);
@@ -156,7 +159,7 @@ public class BatchScheduler {
             task.result().completeExceptionally(new CancellationException("cancelled before decoding"));
             return;
         }
-        ContinuousBatch batch = batchFor(task.version().base());
+        DecodeBatch batch = batchFor(task.version().base());
         Running r = new Running(task);
         try {
             DecodingSequence seq = batch.admit(task.promptIds(), task.params(), task.version().adapter(),
@@ -174,7 +177,7 @@ public class BatchScheduler {
                 e.getKey().cancel();
             }
         }
-        for (ContinuousBatch batch : batches.values()) {
+        for (DecodeBatch batch : batches.values()) {
             if (batch.running() == 0) {
                 continue;
             }
@@ -210,11 +213,11 @@ public class BatchScheduler {
         }
         inFlight.clear();
         runningSequences.set(0);
-        batches.values().forEach(ContinuousBatch::close);
+        batches.values().forEach(DecodeBatch::close);
         batches.clear();
     }
 
-    private ContinuousBatch batchFor(PolicyModel base) {
-        return batches.computeIfAbsent(base, b -> new ContinuousBatch(b.model(), b.tokenizer(), limits));
+    private DecodeBatch batchFor(PolicyModel base) {
+        return batches.computeIfAbsent(base, b -> engine.newBatch(b, limits));
     }
 }

@@ -2,6 +2,7 @@ package io.livedpo.serving.service;
 
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
+import io.livedpo.policy.generate.DecodeEngine;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.model.BasePrecision;
 import io.livedpo.serving.config.ServingConfig;
@@ -43,6 +44,7 @@ public class PolicyRegistry {
     private final MultiGauge modelInfo;
     private final AtomicInteger loadedAdapters = new AtomicInteger();
     private volatile PolicyModel base;
+    private volatile DecodeEngine engine;
 
     public PolicyRegistry(ServingConfig config, MeterRegistry meters) {
         this.config = config;
@@ -58,12 +60,16 @@ public class PolicyRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the base model from " + config.modelDir(), e);
         }
+        engine = DecodeEngine.parse(config.batching().engine()).forModel(base.model());
+        if (engine == DecodeEngine.JAVA) {
+            base.packed(); // its weight copy and kernel warm-up before readiness, not on the first request
+        }
         for (String policy : config.policies()) {
             slots.put(policy, new Slot(PolicyVersion.base(base, policy)));
         }
         publishModelInfo();
-        LOG.infof("serving %s on base model %s (%s, base precision %s)", config.policies(), config.modelDir(),
-                base.fingerprint(), base.model().precision());
+        LOG.infof("serving %s on base model %s (%s, base precision %s, %s decode engine)", config.policies(),
+                config.modelDir(), base.fingerprint(), base.model().precision(), engine);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -304,7 +310,7 @@ public class PolicyRegistry {
     private void publishModelInfo() {
         modelInfo.register(slots.values().stream().map(s -> MultiGauge.Row.of(
                 Tags.of("policy", s.active.version().policy(), "version", String.valueOf(s.active.version().version()),
-                        "base_precision", base.model().precision().toString()),
+                        "base_precision", base.model().precision().toString(), "engine", engine.toString()),
                 1)).toList(), true);
     }
 
