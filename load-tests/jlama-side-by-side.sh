@@ -4,7 +4,9 @@
 # same greedy tokens and prints tokens/s, their ratio, and the memory-bandwidth bound (numpy GEMVs streaming the same
 # 0.49 GB of F32 weights once per token) with each engine's share of it. LiveDPO runs a second time with its base in
 # bf16 (--base-precision bf16: half the bytes per token), reported beside the F32 bound it can pass; its greedy tokens
-# are compared with F32's, not required to match (bf16 rounding may flip a near tie). Figures: docs/BENCHMARKS.md.
+# are compared with F32's, not required to match (bf16 rounding may flip a near tie). LiveDPO's first two runs use its
+# PyTorch engine (--engine torch); then its Java engine (--engine java, serving's default) in f32 and bf16, whose f32
+# tokens must match too. Figures: docs/BENCHMARKS.md.
 #
 #   load-tests/jlama-side-by-side.sh                 # THREADS="1 2" NEW=64 REPS=3 MODEL=/tmp/livedpo-gpt2-random
 #
@@ -32,10 +34,15 @@ for t in ${THREADS:-1 2}; do
   # OMP_NUM_THREADS as well: libtorch's OpenMP pool would otherwise start one thread per core besides DJL's setting.
   OMP_NUM_THREADS=$t LIVEDPO_JAVA_OPTS="-Dai.djl.pytorch.num_threads=$t -Dai.djl.pytorch.num_interop_threads=1 $LIVEDPO_OPTS" \
     "$ROOT/bin/livedpo" generate --model "$MODEL" --prompt "$PROMPT" --max-tokens "$NEW" --temperature 0 --seed 1 \
-    --repeat "$REPS" > "$OUT/livedpo-$t.json"
+    --repeat "$REPS" --engine torch > "$OUT/livedpo-$t.json"
   OMP_NUM_THREADS=$t LIVEDPO_JAVA_OPTS="-Dai.djl.pytorch.num_threads=$t -Dai.djl.pytorch.num_interop_threads=1 $LIVEDPO_OPTS" \
     "$ROOT/bin/livedpo" generate --model "$MODEL" --prompt "$PROMPT" --max-tokens "$NEW" --temperature 0 --seed 1 \
-    --repeat "$REPS" --base-precision bf16 > "$OUT/livedpo-bf16-$t.json"
+    --repeat "$REPS" --engine torch --base-precision bf16 > "$OUT/livedpo-bf16-$t.json"
+  for p in f32 bf16; do
+    LIVEDPO_JAVA_OPTS="-Dai.djl.pytorch.num_threads=$t -Dai.djl.pytorch.num_interop_threads=1 $LIVEDPO_OPTS" \
+      "$ROOT/bin/livedpo" generate --model "$MODEL" --prompt "$PROMPT" --max-tokens "$NEW" --temperature 0 --seed 1 \
+      --repeat "$REPS" --engine java --base-precision $p > "$OUT/livedpo-java-$p-$t.json"
+  done
   "$JDK/bin/java" --add-modules jdk.incubator.vector --enable-preview -Xmx2g -cp "$CP" JlamaDecode "$MODEL" "$t" "$IDS" \
     "$NEW" "$REPS" 2>/dev/null | grep '^{' > "$OUT/jlama-$t.json"
   OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t python3 "$HERE/jlama/gemv_bandwidth.py" 20 > "$OUT/bound-$t.json"
@@ -58,6 +65,14 @@ print(f"threads {t}: livedpo bf16 {bf['tokens_per_second']:.1f} tok/s ({bf['cpu_
       f" | {bf['tokens_per_second'] / ld['tokens_per_second']:.2f}x livedpo f32, {bf['tokens_per_second'] / jl['tokens_per_second']:.2f}x jlama"
       f" | {100 * bf['tokens_per_second'] / b:.0f} % of the f32 bound"
       f" | {'same greedy tokens as f32' if bf_first is None else 'differs from f32 from position %s' % bf_first}")
+for p in ("f32", "bf16"):
+    jv = json.load(open(f"{out}/livedpo-java-{p}-{t}.json"))
+    jv_first = next((i for i, (a, c) in enumerate(zip(ld["ids"], jv["ids"])) if a != c), None)
+    same &= p == "bf16" or jv["ids"] == ld["ids"]
+    print(f"threads {t}: livedpo java engine {p} {jv['tokens_per_second']:.1f} tok/s ({jv['cpu_seconds']:.2f} CPU s / {jv['seconds']:.2f} s)"
+          f" | {jv['tokens_per_second'] / ld['tokens_per_second']:.2f}x livedpo torch f32, {jv['tokens_per_second'] / jl['tokens_per_second']:.2f}x jlama"
+          f" | {100 * jv['tokens_per_second'] / b:.0f} % of the f32 bound"
+          f" | {'same greedy tokens as torch f32' if jv_first is None else 'differs from torch f32 from position %s' % jv_first}")
 if not same:
     sys.exit(1)
 PY

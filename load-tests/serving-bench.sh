@@ -17,7 +17,7 @@ MPORT=${MPORT:-$((PORT + 1))}
 OUTDIR=${OUTDIR:-/tmp/livedpo-serving-bench}
 mkdir -p "$OUTDIR"
 cd "$HERE/.."
-KAFKA_BOOTSTRAP_SERVERS=localhost:1 java -Dquarkus.http.port=$PORT -Dquarkus.management.port=$MPORT ${CONTROL_OPTS--Dlivedpo.serving.control.port=0} -Dlivedpo.serving.model-dir=models/demo "$@" -jar $APP/quarkus-run.jar > "$OUTDIR/$LABEL-server.log" 2>&1 &
+KAFKA_BOOTSTRAP_SERVERS=localhost:1 java --add-modules jdk.incubator.vector -Dquarkus.http.port=$PORT -Dquarkus.management.port=$MPORT ${CONTROL_OPTS--Dlivedpo.serving.control.port=0} -Dlivedpo.serving.model-dir=models/demo "$@" -jar $APP/quarkus-run.jar > "$OUTDIR/$LABEL-server.log" 2>&1 &
 PID=$!
 for i in $(seq 1 300); do curl -sf localhost:$MPORT/q/health/ready >/dev/null && break; sleep 1; done
 URL=http://localhost:$PORT/v1/chat/completions

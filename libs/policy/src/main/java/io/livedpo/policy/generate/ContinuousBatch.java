@@ -13,8 +13,6 @@ import io.livedpo.policy.tokenizer.TokenDecoder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Iteration-level (continuous) batching over one base model, as Orca and vLLM schedule: every {@link #step()} first
@@ -24,55 +22,20 @@ import java.util.function.Consumer;
  * forward reads the cache as a view; prefilling ones take slots from the top and move down when their prompt is in.
  * Single-threaded: the caller's decoding thread owns it; run it with autograd off.
  */
-public final class ContinuousBatch implements DecodeBatch {
+public final class ContinuousBatch extends SlotBatch {
 
-    private final CausalLm model;
-    private final TokenDecoder tokenizer;
-    private final BatchLimits limits;
-    private final Set<Long> stopIds;
     private final NDManager manager;
-    private final KvCache cache;
-    private final List<DecodingSequence> decoding = new ArrayList<>(); // decoding.get(i).slot == i
-    private final List<DecodingSequence> prefilling = new ArrayList<>(); // admission order
-    private final DecodingSequence[] bySlot; // who holds each slot, null when free
-    private int lastDecodeRows;
+    private final KvCache cache; // decoding.get(i).slot == i
 
     public ContinuousBatch(CausalLm model, TokenDecoder tokenizer, BatchLimits limits) {
-        this.model = model;
-        this.tokenizer = tokenizer;
-        this.limits = limits;
-        this.stopIds = DecodingSequence.stopIds(tokenizer, model.config());
+        super(model, tokenizer, limits);
         this.manager = model.manager().newSubManager();
         this.cache = KvCache.forModel(model, manager, limits.maxRunning());
-        this.bySlot = new DecodingSequence[limits.maxRunning()];
     }
 
     @Override
-    public boolean hasRoom() {
-        return running() < limits.maxRunning();
-    }
-
-    @Override
-    public int running() {
-        return decoding.size() + prefilling.size();
-    }
-
-    @Override
-    public int lastDecodeRows() {
-        return lastDecodeRows;
-    }
-
-    @Override
-    public DecodingSequence admit(long[] prompt, SamplingParams params, LoraAdapter adapter, Consumer<String> onText) {
-        if (!hasRoom()) {
-            throw new IllegalStateException("batch is full: " + running() + " sequences running");
-        }
-        DecodingSequence s = DecodingSequence.of(prompt, params, adapter, model.config(), tokenizer, onText);
-        s.slot = takePrefillSlot();
-        bySlot[s.slot] = s;
+    void readySlot(DecodingSequence s) {
         cache.clear(s.slot);
-        prefilling.add(s);
-        return s;
     }
 
     @Override
@@ -230,7 +193,8 @@ public final class ContinuousBatch implements DecodeBatch {
     }
 
     /** Prefilling sequences take the highest free slot, away from the decoding ones at the bottom. */
-    private int takePrefillSlot() {
+    @Override
+    int takeSlot() {
         for (int slot = bySlot.length - 1; slot >= decoding.size(); slot--) {
             if (bySlot[slot] == null) {
                 return slot;

@@ -12,8 +12,6 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Continuous batching on the Java engine ({@link PackedGpt2}): each step is ONE forward over every decoding
@@ -22,62 +20,27 @@ import java.util.function.Consumer;
  * order, a prompt's first token sampled from its last position, a sequence's tokens depending only on its own prompt,
  * seed and adapter. Slots need no compaction: the engine reads each token's slot directly.
  */
-public final class PackedBatch implements DecodeBatch {
+public final class PackedBatch extends SlotBatch {
 
-    private final CausalLm model;
     private final PackedGpt2 engine;
-    private final TokenDecoder tokenizer;
-    private final BatchLimits limits;
-    private final Set<Long> stopIds;
     private final PackedKvCache cache;
     private final int[] lengths; // cached positions per slot
-    private final DecodingSequence[] bySlot; // who holds each slot, null when free
-    private final List<DecodingSequence> decoding = new ArrayList<>();
-    private final List<DecodingSequence> prefilling = new ArrayList<>(); // admission order
     // Each running adapter's updates as Java arrays, made once per adapter and dropped when no sequence uses it.
     private final Map<LoraAdapter, Map<String, LowRank>> lowRanks = new IdentityHashMap<>();
-    private int lastDecodeRows;
 
     public PackedBatch(CausalLm model, PackedGpt2 engine, TokenDecoder tokenizer, BatchLimits limits) {
-        this.model = model;
+        super(model, tokenizer, limits);
         this.engine = engine;
-        this.tokenizer = tokenizer;
-        this.limits = limits;
-        this.stopIds = DecodingSequence.stopIds(tokenizer, model.config());
         this.cache = engine.newCache(limits.maxRunning());
         this.lengths = new int[limits.maxRunning()];
-        this.bySlot = new DecodingSequence[limits.maxRunning()];
     }
 
     @Override
-    public boolean hasRoom() {
-        return running() < limits.maxRunning();
-    }
-
-    @Override
-    public int running() {
-        return decoding.size() + prefilling.size();
-    }
-
-    @Override
-    public int lastDecodeRows() {
-        return lastDecodeRows;
-    }
-
-    @Override
-    public DecodingSequence admit(long[] prompt, SamplingParams params, LoraAdapter adapter, Consumer<String> onText) {
-        if (!hasRoom()) {
-            throw new IllegalStateException("batch is full: " + running() + " sequences running");
-        }
-        DecodingSequence s = DecodingSequence.of(prompt, params, adapter, model.config(), tokenizer, onText);
-        s.slot = freeSlot();
-        bySlot[s.slot] = s;
+    void readySlot(DecodingSequence s) {
         lengths[s.slot] = 0;
-        if (adapter != null) {
-            lowRanks.computeIfAbsent(adapter, LoraAdapter::lowRanks);
+        if (s.adapter != null) {
+            lowRanks.computeIfAbsent(s.adapter, LoraAdapter::lowRanks);
         }
-        prefilling.add(s);
-        return s;
     }
 
     @Override
@@ -164,7 +127,8 @@ public final class PackedBatch implements DecodeBatch {
         }
     }
 
-    private int freeSlot() {
+    @Override
+    int takeSlot() {
         for (int slot = 0; slot < bySlot.length; slot++) {
             if (bySlot[slot] == null) {
                 return slot;
