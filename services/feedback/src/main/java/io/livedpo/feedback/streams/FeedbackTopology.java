@@ -61,7 +61,9 @@ public final class FeedbackTopology {
                 // Window size is irrelevant (one entry per id); the retention is what keeps responses joinable.
                 Stores.persistentWindowStore(ResponseStores.RESPONSES, config.responseRetention(), Duration.ofMillis(1),
                         false), KEYS, InternalSerde.of(ResponseEvent.class)));
-        builder.addStateStore(keyValueStore(ResponseStores.PENDING, InternalSerde.of(HeldLookup.class)));
+        builder.addStateStore(keyValueStore(ResponseStores.PENDING, InternalSerde.of(HeldLookups.class)));
+        // Still registered so an upgraded app drains what it held in the earlier layout (ResponseStores).
+        builder.addStateStore(keyValueStore(ResponseStores.LEGACY_PENDING, InternalSerde.of(HeldLookup.class)));
         builder.addStateStore(keyValueStore(Pairer.VOTES, InternalSerde.of(PromptVotes.class)));
         builder.addStateStore(keyValueStore(Pairer.HALVES, InternalSerde.of(HeldHalf.class)));
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -82,9 +84,11 @@ public final class FeedbackTopology {
                 .repartition(Repartitioned.with(KEYS, InternalSerde.of(Lookup.class)).withName("lookups"));
 
         KStream<String, Resolved> resolvedByResponses = responses.process(ResponseJoiner::new,
-                Named.as("join-responses"), ResponseStores.RESPONSES, ResponseStores.PENDING);
+                Named.as("join-responses"), ResponseStores.RESPONSES, ResponseStores.PENDING,
+                ResponseStores.LEGACY_PENDING);
         KStream<String, Resolved> resolvedByLookups = lookups.process(() -> new LookupJoiner(config, observer),
-                Named.as("join-lookups"), ResponseStores.RESPONSES, ResponseStores.PENDING);
+                Named.as("join-lookups"), ResponseStores.RESPONSES, ResponseStores.PENDING,
+                ResponseStores.LEGACY_PENDING);
 
         KStream<String, Resolved> resolved = resolvedByResponses.merge(resolvedByLookups, Named.as("resolved"));
         resolved.filter((key, r) -> r.response().canary() != null, Named.as("canary-votes"))

@@ -109,6 +109,24 @@ final class InternalCodecs {
         }
     };
 
+    static final Codec<HeldLookups> HELD_LOOKUPS = new Codec<>() {
+        @Override
+        public void write(BinaryOut out, HeldLookups h) {
+            out.uvarint(h.held().size());
+            h.held().forEach(held -> HELD_LOOKUP.write(out, held));
+        }
+
+        @Override
+        public HeldLookups read(BinaryIn in) {
+            int count = in.uvarint();
+            List<HeldLookup> held = new ArrayList<>(Math.min(count, 1024));
+            for (int i = 0; i < count; i++) {
+                held.add(HELD_LOOKUP.read(in));
+            }
+            return new HeldLookups(List.copyOf(held));
+        }
+    };
+
     static final Codec<Resolved> RESOLVED = new Codec<>() {
         @Override
         public void write(BinaryOut out, Resolved r) {

@@ -29,6 +29,7 @@ public final class InternalSerde<T> implements Serde<T>, Serializer<T>, Deserial
     private static final Map<Class<?>, InternalCodecs.Codec<?>> CODECS = Map.ofEntries(
             Map.entry(Lookup.class, InternalCodecs.LOOKUP),
             Map.entry(HeldLookup.class, InternalCodecs.HELD_LOOKUP),
+            Map.entry(HeldLookups.class, InternalCodecs.HELD_LOOKUPS),
             Map.entry(Resolved.class, InternalCodecs.RESOLVED),
             Map.entry(HeldHalf.class, InternalCodecs.HELD_HALF),
             Map.entry(PromptVotes.class, InternalCodecs.PROMPT_VOTES),

@@ -53,7 +53,8 @@ class FeedbackResourceTest {
         String responseId = unique("resp");
         String feedbackId = post("/v1/feedback",
                 "{\"response_id\":\"" + responseId + "\",\"rating\":\"down\",\"user_id\":\"alice\",\"comment\":\"meh\"}")
-                .statusCode(202).body("feedback_id", notNullValue()).extract().path("feedback_id");
+                .statusCode(202).contentType("application/json").body("feedback_id", notNullValue())
+                .extract().path("feedback_id");
 
         FeedbackEvent event = readFeedbackUntil(feedbackId).stream()
                 .filter(e -> e.feedbackId().equals(feedbackId)).findFirst().orElseThrow();

@@ -134,6 +134,56 @@ class FeedbackTopologyTest {
         assertEquals(0, entries(UserCap.USER_CAPS));
     }
 
+    /** A lookup held twice (a redelivered record) waits, and is released or expires, once. */
+    @Test
+    void aRedeliveredLookupIsHeldOnce() {
+        FeedbackEvent vote = FeedbackEvent.thumbs("f-again", "good", Rating.UP, "u1", null, T0);
+        harness.send(vote);
+        harness.send(vote);
+        harness.thumbs("bad", Rating.DOWN, "u2", Duration.ZERO);
+        assertEquals(2, entries(ResponseStores.PENDING), "one entry per response");
+
+        harness.driver.advanceWallClockTime(Duration.ofMinutes(6));
+        assertEquals(2, harness.unmatched(), "each held lookup expires once");
+        assertEquals(0, entries(ResponseStores.PENDING));
+    }
+
+    /**
+     * An app upgraded from the layout that kept one pending entry per lookup under {@code responseId|feedbackId|side}
+     * (the store {@link ResponseStores#LEGACY_PENDING}, written here as that version wrote it) still joins the
+     * lookups it held when their responses come, still expires the others on their original grace, and empties the
+     * old store.
+     */
+    @Test
+    void lookupsHeldInTheEarlierLayoutAreStillJoinedOrExpired() {
+        var legacy = harness.driver.<String, HeldLookup>getKeyValueStore(ResponseStores.LEGACY_PENDING);
+        long heldAt = T0.toEpochMilli();
+        for (FeedbackEvent vote : List.of(
+                FeedbackEvent.thumbs("f1", "good", Rating.UP, "u1", null, T0),
+                FeedbackEvent.thumbs("f2", "bad", Rating.DOWN, "u2", null, T0),
+                FeedbackEvent.thumbs("f3", "never-served", Rating.UP, "u3", null, T0))) {
+            legacy.put(vote.responseId() + '|' + vote.feedbackId() + '|' + Side.RATED,
+                    new HeldLookup(new Lookup(vote, Side.RATED), heldAt));
+        }
+        // An id that merely starts with another must not take its lookups (the old prefix scan's trap).
+        FeedbackEvent prefixed = FeedbackEvent.thumbs("f4", "goodness", Rating.UP, "u4", null, T0);
+        legacy.put("goodness|f4|RATED", new HeldLookup(new Lookup(prefixed, Side.RATED), heldAt));
+
+        harness.driver.advanceWallClockTime(Duration.ofMinutes(4));
+        twoAnswers();
+
+        List<KeyValue<String, PreferencePair>> pairs = harness.pairs();
+        assertEquals(1, pairs.size());
+        assertEquals(PreferencePair.idOf("good", "bad"), pairs.get(0).value.pairId());
+        assertEquals(0, entries(ResponseStores.LEGACY_PENDING), "drained");
+        assertEquals(2, entries(ResponseStores.PENDING), "never-served and goodness still wait");
+        assertEquals(0, harness.unmatched());
+
+        harness.driver.advanceWallClockTime(Duration.ofMinutes(2));
+        assertEquals(2, harness.unmatched(), "the grace ran from the original hold, not from the upgrade");
+        assertEquals(0, entries(ResponseStores.PENDING));
+    }
+
     /** A vote replayed with an old feedback time lowers the bound: the next sweep must not skip it. */
     @Test
     void aVoteOlderThanEverythingSweptBeforeIsStillSwept() {
