@@ -21,7 +21,8 @@ def main(argv):
                 if not line.strip():
                     continue
                 r = json.loads(line)
-                recipe = tuple((k, r[k]) for k in ("loss", "beta", "label_smoothing", "sft_weight", "lr", "batch_size",
+                recipe = tuple((k, r[k]) for k in ("loss", "beta", "label_smoothing", "sft_weight", "lr", "lr_schedule",
+                                                   "lr_decay_steps", "min_lr_ratio", "batch_size",
                                                    "lora_rank", "steps_per_batch", "replay_size", "replay_per_step",
                                                    "refresh_every", "refresh_alpha", "max_staleness",
                                                    "pairs_per_version", "adversarial_share", "seed") if k in r)
