@@ -50,7 +50,7 @@ run() { # knob, seed, options
   done
   # One PyTorch thread per run: runs go in parallel (JOBS) rather than fighting over intra-op threads.
   java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 -jar "$jar" \
-    simulate-offline --model "$MODEL" --seed "$seed" --label "$knob" "${base[@]}" $EVAL_OPTS "$@"
+    simulate-offline --model "$MODEL" --seed "$seed" --label "$knob $*" "${base[@]}" $EVAL_OPTS "$@"
 }
 export -f run
 export root MODEL BASE_OPTS EVAL_OPTS jar
