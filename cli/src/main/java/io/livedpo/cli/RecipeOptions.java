@@ -39,7 +39,8 @@ final class RecipeOptions {
     @Option(names = "--warmup", defaultValue = TrainDefaults.WARMUP_STEPS, paramLabel = "N", description = "warm-up steps")
     long warmup;
 
-    @Option(names = "--lr-schedule", defaultValue = TrainDefaults.LR_SCHEDULE, paramLabel = "constant|inverse-sqrt|cosine",
+    @Option(names = "--lr-schedule", defaultValue = TrainDefaults.LR_SCHEDULE,
+            paramLabel = "constant|inverse-sqrt|cosine",
             description = "what the rate does after the warm-up")
     String lrSchedule;
 

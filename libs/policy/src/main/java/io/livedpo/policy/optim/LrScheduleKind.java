@@ -2,13 +2,20 @@ package io.livedpo.policy.optim;
 
 import java.util.Locale;
 
-/** What the learning rate does after the warm-up, named as the CLI and {@code livedpo.trainer.dpo.lr-schedule} spell it. */
+/**
+ * What the learning rate does after the warm-up, named as the CLI and {@code livedpo.trainer.dpo.lr-schedule} spell
+ * it.
+ */
 public enum LrScheduleKind {
     /** Stays at the peak: {@link WarmupConstant}. */
     CONSTANT("constant"),
-    /** Peak until the decay steps, then peak · √(decay steps / step), never under the floor: {@link WarmupInverseSqrt}. */
+    /**
+     * Peak until the decay steps, then peak · √(decay steps / step), not under the floor: {@link WarmupInverseSqrt}.
+     */
     INVERSE_SQRT("inverse-sqrt"),
-    /** Half-cosine from the peak to the floor over the decay steps after the warm-up, then the floor: {@link WarmupCosine}. */
+    /**
+     * Half-cosine from the peak to the floor over the decay steps after the warm-up, then the floor: {@link WarmupCosine}.
+     */
     COSINE("cosine");
 
     private final String cliName;

@@ -5,9 +5,9 @@ package io.livedpo.policy.optim;
  * a schedule for a loop that never ends (the live trainer), where a cosine needs a length the loop does not have.
  * <p>
  * Step s (1-based) gets {@code peakLr · s / warmupSteps} while s &lt; warmupSteps (as {@link WarmupConstant}), then
- * {@code peakLr} up to {@code D = max(decayStart, warmupSteps)}, then {@code max(minLr, peakLr · √(D / s))}: half the
- * peak at 4·D, a quarter at 16·D. Early steps move fast; later ones, which see pairs from an already tuned policy,
- * take smaller steps instead of overshooting.
+ * {@code peakLr} up to {@code D = max(decayStart, warmupSteps)}, then {@code max(minLr, peakLr · √(D / s))}:
+ * half the peak at 4·D, a quarter at 16·D. Early steps move fast, later ones take smaller steps (what that buys the
+ * live loop is measured in docs/LEARNING.md: a faster start, not a higher plateau).
  *
  * @param peakLr      the rate at the end of the warm-up
  * @param minLr       the floor, in [0, peakLr]

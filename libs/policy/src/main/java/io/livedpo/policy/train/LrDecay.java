@@ -15,7 +15,8 @@ public record LrDecay(LrScheduleKind kind, long steps, double floor) {
 
     /** {@link TrainDefaults#LR_SCHEDULE}, {@link TrainDefaults#LR_DECAY_STEPS}, {@link TrainDefaults#MIN_LR_RATIO}. */
     public static LrDecay defaults() {
-        return new LrDecay(LrScheduleKind.parse(TrainDefaults.LR_SCHEDULE), Long.parseLong(TrainDefaults.LR_DECAY_STEPS),
+        return new LrDecay(LrScheduleKind.parse(TrainDefaults.LR_SCHEDULE),
+                Long.parseLong(TrainDefaults.LR_DECAY_STEPS),
                 Double.parseDouble(TrainDefaults.MIN_LR_RATIO));
     }
 

@@ -77,7 +77,7 @@ class OnlineDpoTest {
             for (int i = 0; i < 9; i++) {
                 rates.add(online.train(pairs.subList(i % 4, i % 4 + 1)).metrics().get("learning_rate"));
             }
-            // Peak at step 1, peak/2 at step 4 (√(1/4)), then the floor of 0.4 · peak from step 7 on (√(1/7) < 0.4).
+            // Peak at step 1, peak/2 at step 4 (√(1/4)), the floor of 0.4 · peak from step 7 on (√(1/7) < 0.4).
             assertEquals(2e-2, rates.get(0), 1e-7);
             assertEquals(1e-2, rates.get(3), 1e-7);
             assertEquals(0.8e-2, rates.get(8), 1e-7);
