@@ -3,7 +3,7 @@
 # per point of a knob, results as JSON lines in $OUT/<knob>.jsonl; `plot.py` draws them.
 #
 #   tools/learning/study.sh KNOB...      knobs: defaults beta sft lr batch steps replay refresh loss rank staleness
-#                                         adversarial
+#                                         adversarial schedule
 #   JOBS=2 SEEDS="7 8" OUT=docs/learning/data MODEL=models/demo tools/learning/study.sh beta
 #
 # Every run uses the trainer's defaults except the knob it varies (and BASE_OPTS, options added to every run).
@@ -31,6 +31,8 @@ points() {
     rank) printf '%s\n' "--lora-rank 4" "--lora-rank 8" "--lora-rank 16" ;;
     staleness) printf '%s\n' "--pairs-per-version 80" "--pairs-per-version 160" "--pairs-per-version 320" ;;
     adversarial) printf '%s\n' "--adversarial-share 0" "--adversarial-share 0.2" ;;
+    schedule) printf '%s\n' "--lr 2e-3 --lr-schedule inverse-sqrt --lr-decay-steps 20" \
+                "--lr 2e-3 --lr-schedule cosine --lr-decay-steps 120 --min-lr-ratio 0.25" ;;
     *) echo "unknown knob: $1" >&2; exit 2 ;;
   esac
 }
@@ -48,7 +50,7 @@ run() { # knob, seed, options
   done
   # One PyTorch thread per run: runs go in parallel (JOBS) rather than fighting over intra-op threads.
   java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 -jar "$jar" \
-    simulate-offline --model "$MODEL" --seed "$seed" --label "$knob" "${base[@]}" $EVAL_OPTS "$@"
+    simulate-offline --model "$MODEL" --seed "$seed" --label "$knob $*" "${base[@]}" $EVAL_OPTS "$@"
 }
 export -f run
 export root MODEL BASE_OPTS EVAL_OPTS jar

@@ -2,7 +2,7 @@
 """The recipe study's JSON lines as a markdown table: one row per run (label and recipe), its evaluations at the
 given pair counts (thumbs-up ± 95 % half-interval, KL) and the first pair count at which it was 20 points over the base.
 
-    tools/learning/table.py DATA.jsonl... [--knob FIELD]
+    tools/learning/table.py DATA.jsonl... [--knob FIELD[,FIELD...]]
 """
 import json
 import sys
@@ -12,7 +12,7 @@ def main(argv):
     knob = None
     if "--knob" in argv:
         i = argv.index("--knob")
-        knob = argv[i + 1]
+        knob = argv[i + 1].split(",")
         argv = argv[:i] + argv[i + 2:]
     runs = {}
     for path in argv:
@@ -21,13 +21,14 @@ def main(argv):
                 if not line.strip():
                     continue
                 r = json.loads(line)
-                recipe = tuple((k, r[k]) for k in ("loss", "beta", "label_smoothing", "sft_weight", "lr", "batch_size",
+                recipe = tuple((k, r[k]) for k in ("loss", "beta", "label_smoothing", "sft_weight", "lr", "lr_schedule",
+                                                   "lr_decay_steps", "min_lr_ratio", "batch_size",
                                                    "lora_rank", "steps_per_batch", "replay_size", "replay_per_step",
                                                    "refresh_every", "refresh_alpha", "max_staleness",
                                                    "pairs_per_version", "adversarial_share", "seed") if k in r)
                 runs.setdefault((r.get("label", ""), recipe), []).append(r)
-    print("| run | " + (knob + " | " if knob else "") + "≈500 pairs | ≈1,000 | ≈1,500 | 2,000 | +20 points at |")
-    print("| --- | " + ("--- | " if knob else "") + "--- | --- | --- | --- | --- |")
+    print("| run | " + "".join(k + " | " for k in knob or []) + "≈500 pairs | ≈1,000 | ≈1,500 | 2,000 | +20 points at |")
+    print("| --- | " + "--- | " * len(knob or []) + "--- | --- | --- | --- | --- |")
     for (label, recipe), rows in runs.items():
         rows.sort(key=lambda r: r["pairs"])
         base = rows[0]["thumbs_up"]
@@ -39,8 +40,8 @@ def main(argv):
                          f"{100 * r['thumbs_up']:.1f} ± {100 * r['thumbs_up_ci95']:.1f} % · KL {r['kl']:.2f} "
                          f"({r['pairs']})")
         first = next((r["pairs"] for r in rows if r["thumbs_up"] - base >= 0.20), None)
-        k = dict(recipe).get(knob) if knob else None
-        print(f"| {label} | " + (f"{k} | " if knob else "") + " | ".join(cells) + f" | {first or '—'} |")
+        ks = "".join(f"{dict(recipe).get(k)} | " for k in knob or [])
+        print(f"| {label} | " + ks + " | ".join(cells) + f" | {first or '—'} |")
 
 
 if __name__ == "__main__":

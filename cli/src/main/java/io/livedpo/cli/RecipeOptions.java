@@ -3,7 +3,9 @@ package io.livedpo.cli;
 import io.livedpo.policy.dpo.DpoConfig;
 import io.livedpo.policy.dpo.DpoLossType;
 import io.livedpo.policy.lora.LoraConfig;
+import io.livedpo.policy.optim.LrScheduleKind;
 import io.livedpo.policy.model.CausalLm;
+import io.livedpo.policy.train.LrDecay;
 import io.livedpo.policy.train.OnlineRecipe;
 import io.livedpo.policy.train.TrainConfig;
 import io.livedpo.policy.train.TrainDefaults;
@@ -37,6 +39,19 @@ final class RecipeOptions {
     @Option(names = "--warmup", defaultValue = TrainDefaults.WARMUP_STEPS, paramLabel = "N", description = "warm-up steps")
     long warmup;
 
+    @Option(names = "--lr-schedule", defaultValue = TrainDefaults.LR_SCHEDULE,
+            paramLabel = "constant|inverse-sqrt|cosine",
+            description = "what the rate does after the warm-up")
+    String lrSchedule;
+
+    @Option(names = "--lr-decay-steps", defaultValue = TrainDefaults.LR_DECAY_STEPS, paramLabel = "STEPS",
+            description = "inverse-sqrt: the step its decay starts at; cosine: its length after the warm-up")
+    long lrDecaySteps;
+
+    @Option(names = "--min-lr-ratio", defaultValue = TrainDefaults.MIN_LR_RATIO, paramLabel = "F",
+            description = "the decayed rate's floor, as a fraction of --lr")
+    double minLrRatio;
+
     @Option(names = "--batch-size", defaultValue = TrainDefaults.BATCH_SIZE, paramLabel = "N", description = "pairs per step")
     int batchSize;
 
@@ -66,7 +81,7 @@ final class RecipeOptions {
     TrainConfig train() {
         TrainConfig d = TrainConfig.defaults();
         return new TrainConfig(new DpoConfig(DpoLossType.parse(loss), beta, labelSmoothing, sftWeight), lr, warmup,
-                d.maxGradNorm(), d.adamw());
+                d.maxGradNorm(), d.adamw(), new LrDecay(LrScheduleKind.parse(lrSchedule), lrDecaySteps, minLrRatio));
     }
 
     LoraConfig lora(CausalLm model) {
@@ -86,6 +101,9 @@ final class RecipeOptions {
         m.put("sft_weight", sftWeight);
         m.put("lr", lr);
         m.put("warmup", warmup);
+        m.put("lr_schedule", lrSchedule);
+        m.put("lr_decay_steps", lrDecaySteps);
+        m.put("min_lr_ratio", minLrRatio);
         m.put("batch_size", batchSize);
         m.put("lora_rank", loraRank);
         m.put("steps_per_batch", stepsPerBatch);

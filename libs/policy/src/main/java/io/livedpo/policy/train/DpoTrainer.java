@@ -18,7 +18,6 @@ import io.livedpo.policy.optim.AdamWState;
 import io.livedpo.policy.optim.GradientClipping;
 import io.livedpo.policy.optim.LrSchedule;
 import io.livedpo.policy.optim.NonFinite;
-import io.livedpo.policy.optim.WarmupConstant;
 import io.livedpo.policy.score.LogProbs;
 import io.livedpo.policy.score.PromptCompletion;
 import io.livedpo.policy.score.TokenBatch;
@@ -49,7 +48,7 @@ public final class DpoTrainer {
         this.adapter = adapter;
         this.config = config;
         this.optimizer = new AdamW(adapter.parameters(), config.adamw());
-        this.schedule = new WarmupConstant(config.learningRate(), config.warmupSteps());
+        this.schedule = config.schedule();
     }
 
     public StepResult step(List<PreferenceExample> batch) {

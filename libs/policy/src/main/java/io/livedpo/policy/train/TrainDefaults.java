@@ -30,6 +30,16 @@ public final class TrainDefaults {
 
     public static final String WARMUP_STEPS = "10";
 
+    /** {@link LrDecay}: the rate stays at its peak after the warm-up (TRL's default {@code lr_scheduler_type} decays
+     * linearly to 0 over a known run; the live loop has no end, so no decay unless one is chosen). */
+    public static final String LR_SCHEDULE = "constant";
+
+    /** {@link LrDecay}: inverse-sqrt holds the peak this many steps; cosine decays over this many after the warm-up. */
+    public static final String LR_DECAY_STEPS = "50";
+
+    /** {@link LrDecay}: the decayed rate never falls under this fraction of the peak. */
+    public static final String MIN_LR_RATIO = "0.1";
+
     /** TRL's {@code max_grad_norm}. */
     public static final String MAX_GRAD_NORM = "1.0";
 

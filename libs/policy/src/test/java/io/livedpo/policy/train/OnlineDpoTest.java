@@ -14,6 +14,7 @@ import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.lora.LoraConfig;
 import io.livedpo.policy.model.Gpt2Model;
 import io.livedpo.policy.optim.AdamWConfig;
+import io.livedpo.policy.optim.LrScheduleKind;
 import io.livedpo.policy.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -63,6 +64,27 @@ class OnlineDpoTest {
 
     private static LoraAdapter adapter() {
         return LoraAdapter.create(model, new LoraConfig(4, 8f, LoraConfig.GPT2_TARGETS), 3L, manager);
+    }
+
+    @Test
+    void stepsTakeTheRateOfTheConfiguredDecay() {
+        TrainConfig d = plainDpo();
+        TrainConfig decaying = new TrainConfig(d.dpo(), d.learningRate(), 0, d.maxGradNorm(), d.adamw(),
+                new LrDecay(LrScheduleKind.INVERSE_SQRT, 1, 0.4));
+        try (LoraAdapter adapter = adapter()) {
+            OnlineDpo online = new OnlineDpo(new DpoTrainer(model, adapter, decaying), OnlineRecipe.defaults(), 1);
+            List<Double> rates = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                rates.add(online.train(pairs.subList(i % 4, i % 4 + 1)).metrics().get("learning_rate"));
+            }
+            // Peak at step 1, peak/2 at step 4 (√(1/4)), the floor of 0.4 · peak from step 7 on (√(1/7) < 0.4).
+            assertEquals(2e-2, rates.get(0), 1e-7);
+            assertEquals(1e-2, rates.get(3), 1e-7);
+            assertEquals(0.8e-2, rates.get(8), 1e-7);
+            for (int i = 1; i < rates.size(); i++) {
+                assertTrue(rates.get(i) <= rates.get(i - 1), "step " + (i + 1));
+            }
+        }
     }
 
     @Test

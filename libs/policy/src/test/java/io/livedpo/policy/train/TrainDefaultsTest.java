@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.livedpo.policy.dpo.DpoConfig;
 import io.livedpo.policy.dpo.DpoLossType;
 import io.livedpo.policy.lora.LoraConfig;
+import io.livedpo.policy.optim.LrScheduleKind;
 import org.junit.jupiter.api.Test;
 
 /** The string constants are what annotations see; the typed defaults must be the same values, TRL's where named. */
@@ -17,6 +18,8 @@ class TrainDefaultsTest {
         assertEquals(DpoConfig.defaults(), train.dpo());
         assertEquals(5e-4f, train.learningRate());
         assertEquals(10, train.warmupSteps());
+        assertEquals(new LrDecay(LrScheduleKind.CONSTANT, 50, 0.1), train.decay());
+        assertEquals(5e-4f, train.schedule().lr(10_000), "a constant rate after the warm-up");
         assertEquals(1.0f, train.maxGradNorm());
         assertEquals(0.0, train.adamw().weightDecay());
         LoraConfig lora = LoraConfig.defaults();

@@ -1,6 +1,7 @@
 package io.livedpo.trainer.config;
 
 import io.livedpo.policy.dpo.DpoLossType;
+import io.livedpo.policy.optim.LrScheduleKind;
 import io.livedpo.policy.train.TrainDefaults;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -128,6 +129,18 @@ public interface TrainerConfig {
 
         @WithDefault(TrainDefaults.WARMUP_STEPS)
         long warmupSteps();
+
+        /** After the warm-up: {@code constant}, {@code inverse-sqrt} (for a loop that never ends) or {@code cosine}. */
+        @WithDefault(TrainDefaults.LR_SCHEDULE)
+        LrScheduleKind lrSchedule();
+
+        /** inverse-sqrt: the step its decay starts at; cosine: the decay's length after the warm-up. */
+        @WithDefault(TrainDefaults.LR_DECAY_STEPS)
+        long lrDecaySteps();
+
+        /** The decayed rate's floor as a fraction of the peak. */
+        @WithDefault(TrainDefaults.MIN_LR_RATIO)
+        double minLrRatio();
 
         @WithDefault(TrainDefaults.MAX_GRAD_NORM)
         float maxGradNorm();

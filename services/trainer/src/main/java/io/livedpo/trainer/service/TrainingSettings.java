@@ -3,6 +3,7 @@ package io.livedpo.trainer.service;
 import io.livedpo.policy.dpo.DpoConfig;
 import io.livedpo.policy.lora.LoraConfig;
 import io.livedpo.policy.optim.AdamWConfig;
+import io.livedpo.policy.train.LrDecay;
 import io.livedpo.policy.train.OnlineRecipe;
 import io.livedpo.policy.train.TrainConfig;
 import io.livedpo.trainer.config.TrainerConfig;
@@ -40,7 +41,8 @@ public record TrainingSettings(int batchSize, Duration batchWait, int checkpoint
     public static TrainingSettings from(TrainerConfig c, List<String> loraTargets) {
         TrainerConfig.Dpo d = c.dpo();
         TrainConfig train = new TrainConfig(new DpoConfig(d.loss(), d.beta(), d.labelSmoothing(), d.sftWeight()),
-                d.learningRate(), d.warmupSteps(), d.maxGradNorm(), AdamWConfig.defaults());
+                d.learningRate(), d.warmupSteps(), d.maxGradNorm(), AdamWConfig.defaults(),
+                new LrDecay(d.lrSchedule(), d.lrDecaySteps(), d.minLrRatio()));
         return new TrainingSettings(c.batch().size(), c.batch().maxWait(), c.checkpoint().everySteps(),
                 c.checkpoint().every(), c.checkpoint().keep(), c.checkpoint().dedupeWindow(),
                 new LoraConfig(d.loraRank(), d.loraAlpha(), loraTargets), train,
