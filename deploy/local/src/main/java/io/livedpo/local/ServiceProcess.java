@@ -40,13 +40,18 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(service.displayName() + " is not built: no " + service.jar(home)
                     + " (build it with ./mvnw -DskipTests package -pl " + service.modulePath() + " -am)");
         }
-        // jdk.incubator.vector: serving's bf16 base (livedpo.serving.base-precision=bf16) needs it in the boot layer.
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1g", "-Dai.djl.offline=true", "--add-modules",
-                "jdk.incubator.vector"));
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1g"));
+        jvmArgs.addAll(JVM_OPTIONS);
         settings.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
         return new ServiceProcess(service, name, host, port, ChildJvm.start(name, jvmArgs,
                 List.of("-jar", service.jar(home).toString()), workDir, log));
     }
+
+    /**
+     * What every service JVM started here gets besides its heap and settings. jdk.incubator.vector: serving's Java
+     * decode engine (the default) and its bf16 base need it in the boot layer.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-Dai.djl.offline=true", "--add-modules", "jdk.incubator.vector");
 
     void awaitReady(Duration timeout) {
         Poll.until(name + " ready at " + readyUri(), timeout, this::ready, jvm::deathNotice);

@@ -153,7 +153,8 @@ class MultiReplicaPushIT {
         if (!service.built(HOME)) {
             throw new IllegalStateException(service.jar(HOME) + " is not built (the reactor packages it before this)");
         }
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx512m", "-Dai.djl.offline=true"));
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx512m"));
+        jvmArgs.addAll(ServiceProcess.JVM_OPTIONS);
         settings.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
         return ChildJvm.start(name, jvmArgs, List.of("-jar", service.jar(HOME).toString()), dir,
                 dir.resolve("logs").resolve(name + ".log"));

@@ -8,8 +8,8 @@ import io.livedpo.policy.checkpoint.LoadedAdapter;
 import io.livedpo.policy.checkpoint.ModelFingerprint;
 import io.livedpo.policy.io.AtomicFiles;
 import io.livedpo.policy.lora.LoraAdapter;
-import io.livedpo.policy.model.PackedGpt2;
 import io.livedpo.policy.model.BasePrecision;
+import io.livedpo.policy.model.PackedGpt2;
 import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.tokenizer.TextTokenizer;
 import java.io.IOException;
@@ -128,6 +128,8 @@ public final class PolicyModel implements AutoCloseable {
      */
     public synchronized PackedGpt2 packed() {
         if (packed == null) {
+            // Checked here, before PackedGpt2 loads: its kernels' classes cannot load without the module.
+            BasePrecision.requireVectorModule("the java decode engine");
             packed = PackedGpt2.of(model);
         }
         return packed;

@@ -3,7 +3,8 @@ package io.livedpo.policy.generate;
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.model.CausalLm;
-import io.livedpo.policy.model.PackedGpt2;
+import io.livedpo.policy.model.BasePrecision;
+import io.livedpo.policy.model.Gpt2Model;
 import java.util.Locale;
 
 /** Which code runs a decoding batch's forward passes. */
@@ -25,9 +26,27 @@ public enum DecodeEngine {
         }
     }
 
-    /** The engine that will run {@code model}: this one, or {@link #TORCH} where this one cannot. */
+    /** The engine that will run {@code model}: this one, or {@link #TORCH} where this one cannot ({@link #whyNot}). */
     public DecodeEngine forModel(CausalLm model) {
-        return this == JAVA && !PackedGpt2.supports(model) ? TORCH : this;
+        return whyNot(model) == null ? this : TORCH;
+    }
+
+    /**
+     * Why this engine cannot run {@code model} in this JVM, or null when it can: the Java engine runs the GPT-2 family
+     * and needs the Vector API module (checked before any class that uses it loads, so a JVM without it falls back
+     * instead of failing on a missing class).
+     */
+    public String whyNot(CausalLm model) {
+        if (this != JAVA) {
+            return null;
+        }
+        if (!(model instanceof Gpt2Model)) {
+            return "the java decode engine runs the GPT-2 family, not " + model.getClass().getSimpleName();
+        }
+        if (!BasePrecision.vectorModuleLoaded()) {
+            return "the java decode engine needs the JVM option --add-modules " + BasePrecision.VECTOR_MODULE;
+        }
+        return null;
     }
 
     /** A new batch over {@code base} on {@link #forModel this engine for it}. */

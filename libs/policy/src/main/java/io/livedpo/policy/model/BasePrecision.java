@@ -30,9 +30,14 @@ public enum BasePrecision {
         }
     }
 
+    /** Whether the Vector API module the Java kernels use is in this JVM's boot layer. */
+    public static boolean vectorModuleLoaded() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
     /** Fails, naming {@code feature} and the JVM option to add, when the Vector API module is not loaded. */
-    static void requireVectorModule(String feature) {
-        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+    public static void requireVectorModule(String feature) {
+        if (!vectorModuleLoaded()) {
             throw new IllegalStateException(feature + " needs the JVM option --add-modules " + VECTOR_MODULE
                     + " (bin/livedpo and the images set it; add it where you start the JVM yourself)");
         }

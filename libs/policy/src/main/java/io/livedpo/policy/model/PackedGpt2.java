@@ -81,19 +81,12 @@ public final class PackedGpt2 {
         this.head = head;
     }
 
-    /** Whether {@link #of} can run this model: the GPT-2 family. */
-    public static boolean supports(CausalLm model) {
-        return model instanceof Gpt2Model;
-    }
-
     /** The Java engine over {@code model}'s frozen weights (copied to Java arrays once; bf16 copies reused). */
     public static PackedGpt2 of(CausalLm model) {
         if (!(model instanceof Gpt2Model gpt2)) {
             throw new IllegalArgumentException("the Java engine runs the GPT-2 family, not "
                     + model.getClass().getSimpleName());
         }
-        BasePrecision.requireVectorModule("the java decode engine (serving's livedpo.serving.batching.engine=java; "
-                + "torch needs no option)");
         F32Kernel.warmUp();
         Gpt2Config config = gpt2.config();
         Map<String, NDArray> w = gpt2.weights();

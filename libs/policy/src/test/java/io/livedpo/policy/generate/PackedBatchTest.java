@@ -176,10 +176,15 @@ class PackedBatchTest {
     }
 
     @Test
-    void theJavaEngineRunsTheGpt2FamilyOnly() throws IOException {
-        try (CausalLm llama = CausalLm.load(Fixtures.TINY_LLAMA, manager)) {
-            assertFalse(PackedGpt2.supports(llama));
+    void theJavaEngineRunsTheGpt2FamilyOnlyAndOtherModelsFallBackToPyTorch() throws IOException {
+        try (CausalLm llama = CausalLm.load(Fixtures.TINY_LLAMA, manager);
+             CausalLm gpt2 = CausalLm.load(Fixtures.TINY, manager)) {
+            assertEquals(DecodeEngine.TORCH, DecodeEngine.JAVA.forModel(llama));
+            assertTrue(DecodeEngine.JAVA.whyNot(llama).contains("GPT-2 family"), DecodeEngine.JAVA.whyNot(llama));
             assertThrows(IllegalArgumentException.class, () -> PackedGpt2.of(llama));
+            // This JVM has the Vector API module (the build adds it), so GPT-2 runs on the Java engine.
+            assertEquals(DecodeEngine.JAVA, DecodeEngine.JAVA.forModel(gpt2));
+            assertEquals(DecodeEngine.TORCH, DecodeEngine.TORCH.forModel(gpt2));
         }
     }
 

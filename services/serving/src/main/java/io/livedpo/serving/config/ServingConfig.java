@@ -109,8 +109,8 @@ public interface ServingConfig {
 
         /**
          * What runs the decoding steps: {@code java} (a Vector API forward, one packed pass per step with no per-op
-         * dispatch: the GPT-2 family; other families fall back to torch; the JVM needs
-         * {@code --add-modules jdk.incubator.vector}) or {@code torch} (PyTorch, every family).
+         * dispatch: the GPT-2 family, in a JVM with {@code --add-modules jdk.incubator.vector}; otherwise torch, with
+         * a warning) or {@code torch} (PyTorch, every family).
          */
         @WithDefault("java")
         String engine();

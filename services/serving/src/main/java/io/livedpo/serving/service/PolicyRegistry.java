@@ -60,7 +60,11 @@ public class PolicyRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the base model from " + config.modelDir(), e);
         }
-        engine = DecodeEngine.parse(config.batching().engine()).forModel(base.model());
+        DecodeEngine configured = DecodeEngine.parse(config.batching().engine());
+        engine = configured.forModel(base.model());
+        if (engine != configured) {
+            LOG.warnf("decoding with %s instead of %s: %s", engine, configured, configured.whyNot(base.model()));
+        }
         if (engine == DecodeEngine.JAVA) {
             base.packed(); // its weight copy and kernel warm-up before readiness, not on the first request
         }
