@@ -72,13 +72,16 @@ final class GenerateCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage());
         }
         try (PolicyModel base = models.open()) {
-            Generator generator = new Generator(base.model(), base.tokenizer());
             long[] ids = base.tokenizer().encode(prompt);
             LoraAdapter adapter = models.adapter(base);
             DecodeEngine used = chosen.forModel(base.model());
-            Supplier<Generation> run = used == DecodeEngine.JAVA
-                    ? () -> used.decodeAlone(base, ids, params, adapter)
-                    : () -> generator.generate(List.of(ids), List.of(params), adapter).get(0);
+            Supplier<Generation> run;
+            if (used == DecodeEngine.JAVA) {
+                run = () -> used.decodeAlone(base, ids, params, adapter);
+            } else {
+                Generator generator = new Generator(base.model(), base.tokenizer());
+                run = () -> generator.generate(List.of(ids), List.of(params), adapter).get(0);
+            }
             Generation g = run.get();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("text", g.text());

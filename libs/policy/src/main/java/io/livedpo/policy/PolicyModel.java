@@ -6,11 +6,12 @@ import ai.djl.ndarray.NDManager;
 import io.livedpo.policy.checkpoint.AdapterCheckpoint;
 import io.livedpo.policy.checkpoint.LoadedAdapter;
 import io.livedpo.policy.checkpoint.ModelFingerprint;
+import io.livedpo.policy.generate.DecodeEngine;
 import io.livedpo.policy.io.AtomicFiles;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.model.BasePrecision;
-import io.livedpo.policy.model.PackedGpt2;
 import io.livedpo.policy.model.CausalLm;
+import io.livedpo.policy.model.PackedGpt2;
 import io.livedpo.policy.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,8 +129,11 @@ public final class PolicyModel implements AutoCloseable {
      */
     public synchronized PackedGpt2 packed() {
         if (packed == null) {
-            // Checked here, before PackedGpt2 loads: its kernels' classes cannot load without the module.
-            BasePrecision.requireVectorModule("the java decode engine");
+            // Checked before PackedGpt2 loads: its kernels' classes cannot load without the Vector API module.
+            String whyNot = DecodeEngine.JAVA.whyNot(model);
+            if (whyNot != null) {
+                throw new IllegalStateException(whyNot);
+            }
             packed = PackedGpt2.of(model);
         }
         return packed;

@@ -36,7 +36,7 @@ public enum BasePrecision {
     }
 
     /** Fails, naming {@code feature} and the JVM option to add, when the Vector API module is not loaded. */
-    public static void requireVectorModule(String feature) {
+    private static void requireVectorModule(String feature) {
         if (!vectorModuleLoaded()) {
             throw new IllegalStateException(feature + " needs the JVM option --add-modules " + VECTOR_MODULE
                     + " (bin/livedpo and the images set it; add it where you start the JVM yourself)");

@@ -16,27 +16,7 @@ final class F32Kernel {
     private static final int STEP = 2 * LANES;
     private static final int ROW_BLOCK = 4;
 
-    private static volatile boolean warm;
-
     private F32Kernel() {
-    }
-
-    /** As {@link Bf16Kernel#warmUp()}: compiled with the intrinsics before the first user waits on it. */
-    static void warmUp() {
-        if (warm) {
-            return;
-        }
-        int in = 256;
-        int out = 64;
-        F32Matrix m = new F32Matrix(new float[out * in], out, in);
-        float[] x = new float[ROW_BLOCK * in];
-        float[] y = new float[ROW_BLOCK * out];
-        for (int i = 0; i < 2_000; i++) {
-            multiply(x, 1, m, y, 0, out);
-            multiply(x, ROW_BLOCK, m, y, 0, out);
-            dot(x, 0, x, in, in);
-        }
-        warm = true;
     }
 
     /** Outputs [from, to) of every row. */

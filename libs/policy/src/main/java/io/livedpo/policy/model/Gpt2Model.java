@@ -194,6 +194,11 @@ public final class Gpt2Model implements CausalLm {
         return projections;
     }
 
+    /** The output head (tied to wte), as this model multiplies it: the Java engine reuses its frozen form. */
+    Projection head() {
+        return head;
+    }
+
     @Override
     public String peftPrefix() {
         return "base_model.model.transformer.";

@@ -87,19 +87,19 @@ public final class PackedGpt2 {
             throw new IllegalArgumentException("the Java engine runs the GPT-2 family, not "
                     + model.getClass().getSimpleName());
         }
-        F32Kernel.warmUp();
         Gpt2Config config = gpt2.config();
         Map<String, NDArray> w = gpt2.weights();
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < config.layers(); i++) {
             String p = "h." + i + ".";
-            layers.add(new Layer(norm(w, p + "ln_1", config), dense(gpt2, p + "attn.c_attn"),
-                    dense(gpt2, p + "attn.c_proj"), norm(w, p + "ln_2", config), dense(gpt2, p + "mlp.c_fc"),
-                    dense(gpt2, p + "mlp.c_proj")));
+            Map<String, Projection> proj = gpt2.projections();
+            layers.add(new Layer(norm(w, p + "ln_1", config), frozen(proj.get(p + "attn.c_attn")),
+                    frozen(proj.get(p + "attn.c_proj")), norm(w, p + "ln_2", config), frozen(proj.get(p + "mlp.c_fc")),
+                    frozen(proj.get(p + "mlp.c_proj"))));
         }
         float[] wte = w.get("wte.weight").toFloatArray();
-        FrozenMatrix head = gpt2.precision() == BasePrecision.BF16
-                ? Bf16Matrix.ofOutIn(wte, config.vocabSize(), config.embedDim())
+        // The head is tied to wte: the model's bf16 copy of it, or the same f32 array the embedding reads.
+        FrozenMatrix head = gpt2.head() instanceof Bf16Projection b ? b.weight16()
                 : new F32Matrix(wte, config.vocabSize(), config.embedDim());
         PackedGpt2 engine = new PackedGpt2(config, wte, w.get("wpe.weight").toFloatArray(), List.copyOf(layers),
                 norm(w, "ln_f", config), head);
@@ -109,8 +109,9 @@ public final class PackedGpt2 {
 
     /**
      * Runs small steps until the JIT has compiled the whole forward with the Vector API intrinsics (bounded by
-     * {@link #WARM_UP_NANOS}): uncompiled, each vector op is a heap object, and measured in serving the first requests
-     * ran several times slower. Done when the engine is made, before serving reports ready.
+     * {@link #WARM_UP_NANOS}): uncompiled, each vector op is a heap object (a profile of a freshly started replica
+     * showed the API's fallback templates on most of the decoding thread's samples). Done when the engine is made,
+     * before serving reports ready; it also warms the kernels every projection uses.
      */
     private void warmUp() {
         PackedKvCache scratch = newCache(1);
@@ -255,13 +256,13 @@ public final class PackedGpt2 {
                 config.layerNormEpsilon());
     }
 
-    private static Dense dense(Gpt2Model model, String path) {
-        Projection p = model.projections().get(path);
+    /** A frozen projection as the Java kernels multiply it: its bf16 copy when the model has one, else f32 [out, in]. */
+    private static Dense frozen(Projection p) {
         if (p instanceof Bf16Projection b) {
-            return new Dense(path, b.weight16(), b.bias());
+            return new Dense(p.path(), b.weight16(), b.bias());
         }
         Conv1D conv = (Conv1D) p;
-        return new Dense(path, F32Matrix.ofInOut(conv.weight().toFloatArray(), (int) conv.inFeatures(),
+        return new Dense(p.path(), F32Matrix.ofInOut(conv.weight().toFloatArray(), (int) conv.inFeatures(),
                 (int) conv.outFeatures()), conv.bias().toFloatArray());
     }
 }

@@ -15,9 +15,7 @@ package io.livedpo.policy.optim;
 public record WarmupConstant(float peakLr, long warmupSteps) implements LrSchedule {
 
     public WarmupConstant {
-        if (!(peakLr >= 0) || !Float.isFinite(peakLr)) {
-            throw new IllegalArgumentException("Learning rate must be a finite number >= 0, got " + peakLr);
-        }
+        LrSchedule.requireRates(peakLr, 0);
         if (warmupSteps < 0) {
             throw new IllegalArgumentException("Warm-up steps must be >= 0, got " + warmupSteps);
         }
@@ -25,12 +23,6 @@ public record WarmupConstant(float peakLr, long warmupSteps) implements LrSchedu
 
     @Override
     public float lr(long step) {
-        if (step < 1) {
-            throw new IllegalArgumentException("Steps are numbered from 1, got " + step);
-        }
-        if (step >= warmupSteps) {
-            return peakLr;
-        }
-        return (float) (peakLr * ((double) step / warmupSteps));
+        return LrSchedule.warmUp(peakLr, warmupSteps, step);
     }
 }

@@ -17,12 +17,7 @@ package io.livedpo.policy.optim;
 public record WarmupCosine(float peakLr, float minLr, long warmupSteps, long totalSteps) implements LrSchedule {
 
     public WarmupCosine {
-        if (!(peakLr >= 0) || !Float.isFinite(peakLr)) {
-            throw new IllegalArgumentException("Learning rate must be a finite number >= 0, got " + peakLr);
-        }
-        if (!(minLr >= 0 && minLr <= peakLr)) {
-            throw new IllegalArgumentException("Minimum learning rate must be in [0, " + peakLr + "], got " + minLr);
-        }
+        LrSchedule.requireRates(peakLr, minLr);
         if (warmupSteps < 0 || totalSteps < warmupSteps) {
             throw new IllegalArgumentException("Need 0 <= warm-up steps <= total steps, got " + warmupSteps + " and "
                     + totalSteps);
@@ -31,11 +26,9 @@ public record WarmupCosine(float peakLr, float minLr, long warmupSteps, long tot
 
     @Override
     public float lr(long step) {
-        if (step < 1) {
-            throw new IllegalArgumentException("Steps are numbered from 1, got " + step);
-        }
+        float warm = LrSchedule.warmUp(peakLr, warmupSteps, step); // checks the step too
         if (step < warmupSteps) {
-            return (float) (peakLr * ((double) step / warmupSteps));
+            return warm;
         }
         if (step >= totalSteps) {
             return step == warmupSteps ? peakLr : minLr;

@@ -17,12 +17,7 @@ package io.livedpo.policy.optim;
 public record WarmupInverseSqrt(float peakLr, float minLr, long warmupSteps, long decayStart) implements LrSchedule {
 
     public WarmupInverseSqrt {
-        if (!(peakLr >= 0) || !Float.isFinite(peakLr)) {
-            throw new IllegalArgumentException("Learning rate must be a finite number >= 0, got " + peakLr);
-        }
-        if (!(minLr >= 0 && minLr <= peakLr)) {
-            throw new IllegalArgumentException("Minimum learning rate must be in [0, " + peakLr + "], got " + minLr);
-        }
+        LrSchedule.requireRates(peakLr, minLr);
         if (warmupSteps < 0 || decayStart < 0) {
             throw new IllegalArgumentException("Need warm-up steps and decay start >= 0, got " + warmupSteps + " and "
                     + decayStart);
@@ -31,15 +26,9 @@ public record WarmupInverseSqrt(float peakLr, float minLr, long warmupSteps, lon
 
     @Override
     public float lr(long step) {
-        if (step < 1) {
-            throw new IllegalArgumentException("Steps are numbered from 1, got " + step);
-        }
-        if (step < warmupSteps) {
-            return (float) (peakLr * ((double) step / warmupSteps));
-        }
         long d = Math.max(Math.max(decayStart, warmupSteps), 1);
         if (step <= d) {
-            return peakLr;
+            return LrSchedule.warmUp(peakLr, warmupSteps, step); // the ramp, then the peak; checks the step
         }
         return (float) Math.max(minLr, peakLr * Math.sqrt((double) d / step));
     }
