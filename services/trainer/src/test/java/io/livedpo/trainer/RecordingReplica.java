@@ -1,8 +1,15 @@
 package io.livedpo.trainer;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -20,10 +27,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * A real ModelControl server on a loopback port, standing in for a serving replica: it receives and checks pushes with
@@ -31,9 +41,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class RecordingReplica implements AutoCloseable {
 
-    /** One push as received; {@code verified} when size, hash and signature matched the header. */
-    record Push(CheckpointHeader header, byte[] archive, boolean verified, Instant at) {
+    /**
+     * One push as received; {@code verified} when size, hash and signature matched the header; {@code caller} the
+     * certificate the pusher presented in the TLS handshake of the connection it came on (empty in plaintext).
+     */
+    record Push(CheckpointHeader header, byte[] archive, boolean verified, Instant at,
+                Optional<X509Certificate> caller) {
     }
+
+    private static final Context.Key<Optional<X509Certificate>> CALLER = Context.key("caller certificate");
 
     private final List<Push> pushes = new CopyOnWriteArrayList<>();
     private final Server server;
@@ -46,11 +62,21 @@ final class RecordingReplica implements AutoCloseable {
 
     /** With these credentials: mutual TLS, say, as serving's ModelControl has with {@code livedpo.grpc.tls}. */
     RecordingReplica(String token, String signingKey, ServerCredentials credentials) throws IOException {
+        this(token, signingKey, credentials, 0);
+    }
+
+    /** On this port (0: any): a replica restarted where the trainer's configured target points. */
+    RecordingReplica(String token, String signingKey, ServerCredentials credentials, int port) throws IOException {
         this.signer = new ArchiveSignature(Optional.of(signingKey));
         this.staging = Files.createTempDirectory("recording-replica");
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("localhost", 0), credentials)
-                .addService(ServerInterceptors.intercept(new Control(), new ControlToken(Optional.of(token))))
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("localhost", port), credentials)
+                .addService(ServerInterceptors.intercept(new Control(), new ControlToken(Optional.of(token)),
+                        new CallerCertificate()))
                 .build().start();
+    }
+
+    int port() {
+        return server.getPort();
     }
 
     String target() {
@@ -64,11 +90,35 @@ final class RecordingReplica implements AutoCloseable {
     @Override
     public void close() {
         server.shutdownNow();
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Puts the client certificate of the call's TLS session in the call's context. */
+    private static final class CallerCertificate implements ServerInterceptor {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                           ServerCallHandler<Q, R> next) {
+            Optional<X509Certificate> caller = Optional.empty();
+            SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+            if (session != null) {
+                try {
+                    caller = Optional.of((X509Certificate) session.getPeerCertificates()[0]);
+                } catch (SSLPeerUnverifiedException e) {
+                    caller = Optional.empty();
+                }
+            }
+            return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+        }
     }
 
     private final class Control extends ModelControlGrpc.ModelControlImplBase {
         @Override
         public StreamObserver<PushCheckpointRequest> pushCheckpoint(StreamObserver<PushCheckpointResponse> response) {
+            Optional<X509Certificate> caller = CALLER.get();
             return new PushReceiver(new ArchiveAssembly(staging, Long.MAX_VALUE), Runnable::run, archive -> {
                 CheckpointHeader header = archive.header().toProto();
                 boolean verified;
@@ -78,7 +128,8 @@ final class RecordingReplica implements AutoCloseable {
                 } catch (CheckpointRejectedException e) {
                     verified = false;
                 }
-                pushes.add(new Push(header, Files.readAllBytes(archive.file()), verified, Instant.now()));
+                pushes.add(new Push(header, Files.readAllBytes(archive.file()), verified, Instant.now(),
+                        caller));
                 if (!verified) {
                     throw new CheckpointRejectedException("verification", "verification failed");
                 }
