@@ -12,6 +12,8 @@ public final class EventJson {
     /** Thread-safe once configured; shared so every service writes exactly the same bytes. */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            // After JavaTimeModule: wraps its Instant deserializer with a shortcut for the contract's own shape.
+            .addModule(IsoInstants.module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             // A missing int (schema) or long (modelVersion) is a malformed event, not a silent 0.

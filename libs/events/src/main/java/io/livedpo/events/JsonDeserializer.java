@@ -1,5 +1,6 @@
 package io.livedpo.events;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -10,9 +11,12 @@ public class JsonDeserializer<T> implements Deserializer<T> {
     private static final int EXCERPT_CHARS = 120;
 
     private final Class<T> type;
+    // Resolved once: the mapper would look the type's root deserializer up again for every record.
+    private final ObjectReader reader;
 
     public JsonDeserializer(Class<T> type) {
         this.type = type;
+        this.reader = EventJson.MAPPER.readerFor(type);
     }
 
     @Override
@@ -22,7 +26,7 @@ public class JsonDeserializer<T> implements Deserializer<T> {
         }
         T value;
         try {
-            value = EventJson.MAPPER.readValue(data, type);
+            value = reader.readValue(data);
         } catch (IOException | RuntimeException e) {
             throw new MalformedEventException("Not a " + type.getSimpleName() + " on " + topic + ": "
                     + rootMessage(e) + " (value starts with: " + excerpt(data) + ")", e);

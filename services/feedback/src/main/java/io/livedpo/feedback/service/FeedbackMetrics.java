@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The service's Prometheus counters (names fixed by the design) plus the per-policy tallies behind
@@ -24,6 +26,14 @@ public class FeedbackMetrics implements FeedbackObserver {
     private final VersionParents parents;
     private final CanaryMetrics canary;
     private final Counter unmatched;
+    // Each counted event used to build and sort a tag list and look the meter up; these resolve each once.
+    private final Map<String, Counter> events = new ConcurrentHashMap<>();
+    private final Map<VoteKey, Counter> votes = new ConcurrentHashMap<>();
+    private final Map<PairSource, Counter> pairs = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+
+    private record VoteKey(String policy, long modelVersion, String rating) {
+    }
 
     public FeedbackMetrics(MeterRegistry registry, PolicyStats stats) {
         this.registry = registry;
@@ -37,27 +47,29 @@ public class FeedbackMetrics implements FeedbackObserver {
 
     @Override
     public void feedbackReceived(String kind) {
-        registry.counter("livedpo_feedback_events", "rating", kind).increment();
+        events.computeIfAbsent(kind, k -> registry.counter("livedpo_feedback_events", "rating", k)).increment();
     }
 
     @Override
     public void voteCounted(String policy, long modelVersion, String rating) {
         // Per version: the learning curve and the learning-regression alert compare a version with its parent.
-        registry.counter("livedpo_feedback_votes", "policy", policy, "version", String.valueOf(modelVersion),
-                "rating", rating).increment();
+        votes.computeIfAbsent(new VoteKey(policy, modelVersion, rating), k -> registry.counter("livedpo_feedback_votes",
+                "policy", k.policy(), "version", String.valueOf(k.modelVersion()), "rating", k.rating())).increment();
         parents.voted(policy, modelVersion);
         stats.vote(policy);
     }
 
     @Override
     public void pairEmitted(String policy, PairSource source) {
-        registry.counter("livedpo_feedback_pairs", "source", source.name().toLowerCase(Locale.ROOT)).increment();
+        pairs.computeIfAbsent(source, k -> registry.counter("livedpo_feedback_pairs", "source",
+                k.name().toLowerCase(Locale.ROOT))).increment();
         stats.pair(policy);
     }
 
     @Override
     public void rejected(String reason) {
-        registry.counter("livedpo_feedback_rejected", "reason", reason).increment();
+        rejections.computeIfAbsent(reason, k -> registry.counter("livedpo_feedback_rejected", "reason", k))
+                .increment();
     }
 
     @Override
