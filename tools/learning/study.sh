@@ -3,7 +3,7 @@
 # per point of a knob, results as JSON lines in $OUT/<knob>.jsonl; `plot.py` draws them.
 #
 #   tools/learning/study.sh KNOB...      knobs: defaults beta sft lr batch steps replay refresh loss rank staleness
-#                                         adversarial schedule
+#                                         adversarial schedule unpaired
 #   JOBS=2 SEEDS="7 8" OUT=docs/learning/data MODEL=models/demo tools/learning/study.sh beta
 #
 # Every run uses the trainer's defaults except the knob it varies (and BASE_OPTS, options added to every run).
@@ -33,6 +33,8 @@ points() {
     adversarial) printf '%s\n' "--adversarial-share 0" "--adversarial-share 0.2" ;;
     schedule) printf '%s\n' "--lr 2e-3 --lr-schedule inverse-sqrt --lr-decay-steps 20" \
                 "--lr 2e-3 --lr-schedule cosine --lr-decay-steps 120 --min-lr-ratio 0.25" ;;
+    # The same votes (a fifth single thumbs, as live) with the singles ignored, then trained KTO-style.
+    unpaired) printf '%s\n' "--single-thumbs-share 0.2" "--single-thumbs-share 0.2 --unpaired-weight 1" ;;
     *) echo "unknown knob: $1" >&2; exit 2 ;;
   esac
 }

@@ -25,7 +25,8 @@ def main(argv):
                                                    "lr_decay_steps", "min_lr_ratio", "batch_size",
                                                    "lora_rank", "steps_per_batch", "replay_size", "replay_per_step",
                                                    "refresh_every", "refresh_alpha", "max_staleness",
-                                                   "pairs_per_version", "adversarial_share", "seed") if k in r)
+                                                   "pairs_per_version", "adversarial_share", "single_thumbs_share",
+                                                   "unpaired_weight", "seed") if k in r)
                 runs.setdefault((r.get("label", ""), recipe), []).append(r)
     print("| run | " + "".join(k + " | " for k in knob or []) + "≈500 pairs | ≈1,000 | ≈1,500 | 2,000 | +20 points at |")
     print("| --- | " + "--- | " * len(knob or []) + "--- | --- | --- | --- | --- |")

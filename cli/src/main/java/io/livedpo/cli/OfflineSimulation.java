@@ -11,6 +11,7 @@ import io.livedpo.policy.score.Scorer;
 import io.livedpo.policy.tokenizer.ChatMessage;
 import io.livedpo.policy.train.PreferenceEncoder;
 import io.livedpo.policy.train.PreferenceExample;
+import io.livedpo.policy.train.ThumbsExample;
 import io.livedpo.simulator.Choice;
 import io.livedpo.simulator.Correctness;
 import io.livedpo.simulator.HiddenReward;
@@ -20,6 +21,7 @@ import io.livedpo.simulator.SimulatedUser;
 import io.livedpo.simulator.SimulationConfig;
 import io.livedpo.simulator.TaskFamily;
 import io.livedpo.simulator.UserPopulation;
+import io.livedpo.simulator.Vote;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -43,6 +45,11 @@ final class OfflineSimulation {
     private final PolicyModel base;
     private final UserPopulation users;
     private final SplittableRandom rng;
+    /**
+     * The single thumbs votes' own draws, so adding them leaves the A/B pairs' stream exactly as it was: a run that
+     * ignores them trains on the very pairs a run without them does.
+     */
+    private final SplittableRandom thumbsRng;
 
     OfflineSimulation(PolicyModel base, long seed) {
         this(base, seed, 0);
@@ -55,6 +62,7 @@ final class OfflineSimulation {
         this.users = new UserPopulation(new SimulationConfig(d.users(), d.ratePerSecond(), d.noise(),
                 adversarialShare, 0, seed, d.k(), d.threshold()));
         this.rng = new SplittableRandom(seed);
+        this.thumbsRng = new SplittableRandom(seed ^ 0x7407B5L);
     }
 
     /** One answer per prompt, sampled from the policy (null adapter: the base). */
@@ -111,6 +119,33 @@ final class OfflineSimulation {
                         <= base.model().config().contextLength()) {
                     out.add(pair);
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Single thumbs votes, as the live loop's users give them on answers served alone: one answer per prompt sampled
+     * from the policy, and a simulated user votes it up or down ({@link SimulatedUser#thumbs}). Prompts come from
+     * their own stream ({@code prompts}), draws from their own generator.
+     */
+    List<ThumbsExample> singles(PromptGenerator prompts, int count, LoraAdapter adapter, long seed) {
+        PreferenceEncoder encoder = new PreferenceEncoder(base.tokenizer(), base.model().config().bosTokenId(),
+                base.model().config().eosTokenId());
+        List<Prompt> batch = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            batch.add(prompts.next());
+        }
+        List<String> answers = answers(batch, adapter, seed + 2_000_003L);
+        List<ThumbsExample> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            SimulatedUser user = users.pick(thumbsRng);
+            boolean up = user.thumbs(batch.get(i), answers.get(i), thumbsRng) == Vote.UP;
+            ThumbsExample vote = encoder.encodeThumbs(batch.get(i).id(), promptText(batch.get(i)),
+                    completionText(batch.get(i), answers.get(i)), up);
+            // The vote is cast either way (it counts in the vote budget); an answer over the context cannot train.
+            if (vote.promptIds().length + vote.completionIds().length <= base.model().config().contextLength()) {
+                out.add(vote);
             }
         }
         return out;

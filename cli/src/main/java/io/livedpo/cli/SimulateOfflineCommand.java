@@ -6,6 +6,9 @@ import io.livedpo.policy.train.DpoTrainer;
 import io.livedpo.policy.train.OnlineDpo;
 import io.livedpo.policy.train.PreferenceExample;
 import io.livedpo.policy.train.StepResult;
+import io.livedpo.policy.train.ThumbsExample;
+import io.livedpo.policy.train.TrainDefaults;
+import io.livedpo.policy.dpo.KtoConfig;
 import io.livedpo.simulator.Prompt;
 import io.livedpo.simulator.PromptGenerator;
 import java.io.PrintWriter;
@@ -63,6 +66,24 @@ final class SimulateOfflineCommand implements Callable<Integer> {
             description = "share of the users who choose against the hidden reward")
     double adversarialShare;
 
+    @Option(names = "--single-thumbs-share", defaultValue = "0", paramLabel = "S",
+            description = "share of all votes that are single thumbs on an answer served alone (live: about 0.2);"
+                    + " each version gets round(pairs-per-version * S / (1 - S)) of them beside its pairs")
+    double singleThumbsShare;
+
+    @Option(names = "--unpaired-weight", defaultValue = TrainDefaults.UNPAIRED_WEIGHT, paramLabel = "W",
+            description = "KTO: weight of the single thumbs votes' loss beside the pairs' (0: they are cast but not"
+                    + " trained on, as the trainer does today)")
+    double unpairedWeight;
+
+    @Option(names = "--unpaired-desirable-weight", defaultValue = TrainDefaults.UNPAIRED_DESIRABLE_WEIGHT,
+            paramLabel = "L", description = "KTO's lambda_D: weight of a thumbs-up answer")
+    double desirableWeight;
+
+    @Option(names = "--unpaired-undesirable-weight", defaultValue = TrainDefaults.UNPAIRED_UNDESIRABLE_WEIGHT,
+            paramLabel = "L", description = "KTO's lambda_U: weight of a thumbs-down answer")
+    double undesirableWeight;
+
     @Option(names = "--seed", defaultValue = "7", paramLabel = "S")
     long seed;
 
@@ -72,6 +93,15 @@ final class SimulateOfflineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (!(singleThumbsShare >= 0 && singleThumbsShare < 1)) {
+            throw new BadInputException("--single-thumbs-share must be in [0, 1), got " + singleThumbsShare);
+        }
+        KtoConfig kto;
+        try {
+            kto = new KtoConfig(unpairedWeight, desirableWeight, undesirableWeight);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
         try (PolicyModel base = PolicyModel.open(ModelOptions.existingDir(model));
              PrintWriter stepLog = metricsFile == null ? null
                      : new PrintWriter(Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8))) {
@@ -81,9 +111,10 @@ final class SimulateOfflineCommand implements Callable<Integer> {
             try (LoraAdapter adapter = LoraAdapter.create(base.model(), recipe.lora(base.model()), seed,
                     base.manager())) {
                 OnlineDpo trainer = new OnlineDpo(new DpoTrainer(base.model(), adapter, recipe.train()),
-                        recipe.online(), seed);
+                        recipe.online(), kto, seed);
                 print(out, 0, 0, 0, sim.evaluate(fresh, null, seed + 17), start);
                 PromptGenerator trainPrompts = new PromptGenerator(seed);
+                PromptGenerator thumbsPrompts = new PromptGenerator(seed ^ 0x7407B5L);
                 int trained = 0;
                 int nextEval = evalEvery;
                 int evaluatedAt = 0;
@@ -92,11 +123,23 @@ final class SimulateOfflineCommand implements Callable<Integer> {
                     List<PreferenceExample> pairs = sim.pairs(trainPrompts,
                             Math.min(pairsPerVersion, maxPairs - trained), version == 0 ? null : adapter,
                             seed + 101L * version);
+                    int thumbs = (int) Math.round(pairs.size() * singleThumbsShare / (1 - singleThumbsShare));
+                    List<ThumbsExample> singles = thumbs == 0 ? List.of()
+                            : sim.singles(thumbsPrompts, thumbs, version == 0 ? null : adapter,
+                                    seed + 101L * version);
+                    singleVotes += thumbs;
                     for (int from = 0; from < pairs.size(); from += recipe.batchSize) {
-                        List<PreferenceExample> batch = pairs.subList(from, Math.min(pairs.size(),
-                                from + recipe.batchSize));
-                        StepResult r = trainer.train(batch);
+                        int to = Math.min(pairs.size(), from + recipe.batchSize);
+                        List<PreferenceExample> batch = pairs.subList(from, to);
+                        // The version's singles spread over its mini-batches in proportion to their pairs.
+                        List<ThumbsExample> mixed = singles.subList(from * singles.size() / pairs.size(),
+                                to * singles.size() / pairs.size());
+                        StepResult r = trainer.train(batch, mixed);
                         trained += r.applied() ? batch.size() : 0;
+                        if (r.applied() && kto.enabled()) {
+                            trainedSingles += mixed.size();
+                            trainedUp += mixed.stream().filter(ThumbsExample::up).count();
+                        }
                         if (stepLog != null) {
                             Map<String, Object> row = new LinkedHashMap<>(r.metrics());
                             row.put("step", r.step());
@@ -125,6 +168,11 @@ final class SimulateOfflineCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Single thumbs votes cast so far, and those trained on (and how many of those were up). */
+    private long singleVotes;
+    private long trainedSingles;
+    private long trainedUp;
+
     private void print(PrintWriter out, int pairs, long steps, long versions, OfflineSimulation.Evaluation e,
                        long start) {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -132,8 +180,17 @@ final class SimulateOfflineCommand implements Callable<Integer> {
         row.putAll(recipe.describe());
         row.put("pairs_per_version", pairsPerVersion);
         row.put("adversarial_share", adversarialShare);
+        row.put("single_thumbs_share", singleThumbsShare);
+        row.put("unpaired_weight", unpairedWeight);
+        row.put("unpaired_desirable_weight", desirableWeight);
+        row.put("unpaired_undesirable_weight", undesirableWeight);
         row.put("seed", seed);
         row.put("pairs", pairs);
+        // The vote budget: every A/B choice and every single thumbs vote cast, trained on or not.
+        row.put("votes", pairs + singleVotes);
+        row.put("single_votes", singleVotes);
+        row.put("singles_trained", trainedSingles);
+        row.put("singles_trained_up", trainedUp);
         row.put("steps", steps);
         row.put("versions", versions);
         row.putAll(e.fields());

@@ -1,6 +1,7 @@
 package io.livedpo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,6 +80,39 @@ class RecipeStudyCommandsTest {
         assertEquals(List.of(0, 1, 2), rows.stream().map(r -> r.get("versions").asInt()).toList());
         assertEquals(0.2, rows.get(2).get("adversarial_share").asDouble());
         assertTrue(Double.isFinite(rows.get(2).get("kl").asDouble()));
+    }
+
+    /** Single thumbs votes beside the pairs: counted in the vote budget, trained only with a KTO weight. */
+    @Test
+    void simulateOfflineCastsSingleThumbsAndTrainsThemOnlyWithAWeight() {
+        String[] common = {"simulate-offline", "--model", "../models/demo", "--max-pairs", "8",
+                "--pairs-per-version", "4", "--batch-size", "2", "--eval-every", "8", "--eval", "4", "--lora-rank", "4"};
+        CliRun kto = CliRun.of(concat(common, "--single-thumbs-share", "0.5", "--unpaired-weight", "1"));
+        assertEquals(0, kto.exitCode(), kto.err());
+        JsonNode last = kto.json().get(kto.json().size() - 1);
+        assertEquals(8, last.get("pairs").asInt());
+        assertEquals(8, last.get("single_votes").asInt(), "4 pairs a version at share 0.5: 4 singles");
+        assertEquals(16, last.get("votes").asInt());
+        assertTrue(last.get("singles_trained").asInt() > 0, last.toString());
+
+        // Ignored singles leave the pairs' stream as it was: the same policy as a run without any.
+        CliRun ignored = CliRun.of(concat(common, "--single-thumbs-share", "0.5"));
+        CliRun without = CliRun.of(common);
+        assertEquals(0, ignored.exitCode(), ignored.err());
+        JsonNode a = ignored.json().get(ignored.json().size() - 1);
+        JsonNode b = without.json().get(without.json().size() - 1);
+        assertEquals(0, a.get("singles_trained").asInt());
+        assertEquals(b.get("kl").asDouble(), a.get("kl").asDouble(), 1e-9);
+        assertEquals(b.get("thumbs_up").asDouble(), a.get("thumbs_up").asDouble(), 1e-9);
+        assertNotEquals(b.get("kl").asDouble(), last.get("kl").asDouble(), "the trained singles moved the policy");
+
+        assertNotEquals(0, CliRun.of(concat(common, "--single-thumbs-share", "1")).exitCode());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** The frontier of the demo model: best-of-m rises with m, the tilted policy's KL and thumbs-up fall with β. */

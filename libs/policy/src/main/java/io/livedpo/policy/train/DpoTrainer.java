@@ -8,11 +8,14 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.livedpo.policy.dpo.DpoLoss;
 import io.livedpo.policy.dpo.DpoResult;
+import io.livedpo.policy.dpo.KtoConfig;
+import io.livedpo.policy.dpo.KtoLoss;
 import io.livedpo.policy.dpo.SequenceLogps;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.model.BasePrecision;
 import io.livedpo.policy.model.CausalLm;
 import io.livedpo.policy.nd.NoGrad;
+import io.livedpo.policy.nd.Scalars;
 import io.livedpo.policy.optim.AdamW;
 import io.livedpo.policy.optim.AdamWState;
 import io.livedpo.policy.optim.GradientClipping;
@@ -22,6 +25,7 @@ import io.livedpo.policy.score.LogProbs;
 import io.livedpo.policy.score.PromptCompletion;
 import io.livedpo.policy.score.TokenBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,40 +56,80 @@ public final class DpoTrainer {
     }
 
     public StepResult step(List<PreferenceExample> batch) {
+        return step(batch, List.of(), KtoConfig.defaults());
+    }
+
+    /**
+     * One update from pairs and, when {@code kto} is enabled, single thumbs votes: the pairs' DPO loss plus
+     * {@code kto.weight()} times the singles' mean KTO loss ({@link KtoLoss}). Its reference point z0 comes from the
+     * step's own answers, each scored after another example's prompt (TRL's mismatched KL rows), under the policy and
+     * the reference, without gradient. With singles but KTO off, the singles are ignored.
+     */
+    public StepResult step(List<PreferenceExample> batch, List<ThumbsExample> singles, KtoConfig kto) {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("empty batch");
         }
+        List<ThumbsExample> voted = kto.enabled() ? singles : List.of();
         List<String> pairIds = batch.stream().map(PreferenceExample::pairId).toList();
         List<NDArray> params = adapter.parameters();
         try (NDScope scope = new NDScope()) {
-            // Chosen rows first, then rejected: one forward for both halves, as TRL's concatenated_forward.
-            List<PromptCompletion> rows = new ArrayList<>(2 * batch.size());
+            // Chosen rows first, then rejected, then single answers: one forward for all, as TRL's concatenated_forward.
+            List<PromptCompletion> rows = new ArrayList<>(2 * batch.size() + voted.size());
             batch.forEach(p -> rows.add(p.chosen()));
             batch.forEach(p -> rows.add(p.rejected()));
+            voted.forEach(t -> rows.add(t.completion()));
             TokenBatch tokens = TokenBatch.of(rows, model.config().contextLength(), model.config().eosTokenId(),
                     model.manager());
             long b = batch.size();
-            NDArray reference; // [2B]
+            NDArray reference; // [2B+U]
+            NDArray klPolicy = null;
+            NDArray klReference = null;
             try (NoGrad off = NoGrad.enter()) {
                 reference = LogProbs.perSequence(LogProbs.perToken(model, tokens, this.reference));
+                if (!voted.isEmpty()) {
+                    List<PromptCompletion> klRows = mismatched(batch, voted);
+                    if (klRows.isEmpty()) {
+                        klPolicy = model.manager().create(new float[0]);
+                        klReference = model.manager().create(new float[0]);
+                    } else {
+                        TokenBatch kl = TokenBatch.of(klRows, model.config().contextLength(),
+                                model.config().eosTokenId(), model.manager());
+                        klPolicy = LogProbs.perSequence(LogProbs.perToken(model, kl, adapter));
+                        klReference = LogProbs.perSequence(LogProbs.perToken(model, kl, this.reference));
+                    }
+                }
             }
             DpoResult result;
+            KtoLoss.KtoResult ktoResult = null;
+            NDArray loss;
             try (GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
-                NDArray perToken = LogProbs.perToken(model, tokens, adapter); // [2B, T-1]
-                NDArray policy = LogProbs.perSequence(perToken); // [2B]
-                NDArray lengths = tokens.completionTokens(); // [2B]
+                NDArray perToken = LogProbs.perToken(model, tokens, adapter); // [2B+U, T-1]
+                NDArray policy = LogProbs.perSequence(perToken); // [2B+U]
+                NDArray lengths = tokens.completionTokens(); // [2B+U]
                 NDArray chosenNll = config.dpo().sftWeight() > 0
                         ? perToken.get(new NDIndex(":{}", b)).sum().neg()
                                 .div(lengths.get(new NDIndex(":{}", b)).sum()) // scalar
                         : null;
+                NDIndex chosen = new NDIndex(":{}", b);
+                NDIndex rejected = new NDIndex("{}:{}", b, 2 * b);
                 result = DpoLoss.compute(config.dpo(), new SequenceLogps(
-                        policy.get(new NDIndex(":{}", b)), policy.get(new NDIndex("{}:", b)),
-                        reference.get(new NDIndex(":{}", b)), reference.get(new NDIndex("{}:", b)),
-                        lengths.get(new NDIndex(":{}", b)), lengths.get(new NDIndex("{}:", b)), chosenNll));
-                if (!NonFinite.isFinite(result.loss())) {
+                        policy.get(chosen), policy.get(rejected), reference.get(chosen), reference.get(rejected),
+                        lengths.get(chosen), lengths.get(rejected), chosenNll));
+                loss = result.loss();
+                if (!voted.isEmpty()) {
+                    float[] up = new float[voted.size()];
+                    for (int i = 0; i < up.length; i++) {
+                        up[i] = voted.get(i).up() ? 1f : 0f;
+                    }
+                    NDIndex single = new NDIndex("{}:", 2 * b);
+                    ktoResult = KtoLoss.compute(config.dpo().beta(), kto, policy.get(single), reference.get(single),
+                            model.manager().create(up), klPolicy, klReference);
+                    loss = loss.add(Scalars.mul(ktoResult.loss(), kto.weight()));
+                }
+                if (!NonFinite.isFinite(loss)) {
                     return skip("nonfinite_loss", result, pairIds);
                 }
-                collector.backward(result.loss());
+                collector.backward(loss);
             }
             List<NDArray> grads = new ArrayList<>(params.size());
             params.forEach(p -> grads.add(p.getGradient()));
@@ -97,6 +141,10 @@ public final class DpoTrainer {
                 float lr = schedule.lr(optimizer.steps() + 1);
                 optimizer.step(grads, lr);
                 Map<String, Double> metrics = new LinkedHashMap<>(result.metrics().asMap());
+                if (ktoResult != null) {
+                    metrics.put("loss", (double) loss.getFloat());
+                    metrics.putAll(ktoResult.metrics());
+                }
                 metrics.put("grad_norm", gradNorm);
                 metrics.put("learning_rate", (double) lr);
                 return new StepResult(optimizer.steps(), true, null, metrics, pairIds);
@@ -105,6 +153,30 @@ public final class DpoTrainer {
                 params.forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
             }
         }
+    }
+
+    /**
+     * KTO's KL rows: each answer of the step (the pairs' chosen ones and the voted ones, one per prompt) after the next
+     * one's prompt, cut to the context. Fewer than two answers give none, and then z0 = 0.
+     */
+    private List<PromptCompletion> mismatched(List<PreferenceExample> batch, List<ThumbsExample> voted) {
+        List<PromptCompletion> answers = new ArrayList<>();
+        batch.forEach(p -> answers.add(p.chosen()));
+        voted.forEach(t -> answers.add(t.completion()));
+        List<PromptCompletion> out = new ArrayList<>();
+        if (answers.size() < 2) {
+            return out;
+        }
+        int context = model.config().contextLength();
+        for (int i = 0; i < answers.size(); i++) {
+            long[] prompt = answers.get((i + 1) % answers.size()).promptIds();
+            long[] completion = answers.get(i).completionIds();
+            int room = context - prompt.length;
+            if (room >= 1) {
+                out.add(new PromptCompletion(prompt, Arrays.copyOf(completion, Math.min(completion.length, room))));
+            }
+        }
+        return out;
     }
 
     private StepResult skip(String reason, DpoResult result, List<String> pairIds) {

@@ -1,5 +1,6 @@
 package io.livedpo.policy.train;
 
+import io.livedpo.policy.dpo.KtoConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,10 +20,17 @@ public final class OnlineDpo {
     private final OnlineRecipe recipe;
     private final ArrayDeque<PreferenceExample> replay = new ArrayDeque<>();
     private final SplittableRandom rng;
+    private final KtoConfig kto;
 
     public OnlineDpo(DpoTrainer trainer, OnlineRecipe recipe, long seed) {
+        this(trainer, recipe, KtoConfig.defaults(), seed);
+    }
+
+    /** {@code kto}: how the single thumbs votes given to {@link #train(List, List)} train (off: they are ignored). */
+    public OnlineDpo(DpoTrainer trainer, OnlineRecipe recipe, KtoConfig kto, long seed) {
         this.trainer = trainer;
         this.recipe = recipe;
+        this.kto = kto;
         this.rng = new SplittableRandom(seed);
     }
 
@@ -32,12 +40,20 @@ public final class OnlineDpo {
      * the last; a skipped first step skips the batch, which then never enters the replay buffer.
      */
     public StepResult train(List<PreferenceExample> batch) {
+        return train(batch, List.of());
+    }
+
+    /**
+     * As {@link #train(List)}, with single thumbs votes trained beside the new pairs in every step of the batch (not
+     * replayed: the replay buffer holds pairs only).
+     */
+    public StepResult train(List<PreferenceExample> batch, List<ThumbsExample> singles) {
         StepResult first = null;
         int replayed = 0;
         for (int i = 0; i < recipe.stepsPerBatch(); i++) {
             List<PreferenceExample> examples = withReplay(batch);
             replayed += examples.size() - batch.size();
-            StepResult r = trainer.step(examples);
+            StepResult r = trainer.step(examples, singles, kto);
             if (first == null) {
                 first = r;
                 if (!r.applied()) {

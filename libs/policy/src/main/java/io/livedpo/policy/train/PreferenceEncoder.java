@@ -42,6 +42,15 @@ public final class PreferenceEncoder {
                 chat.completion(conversation, rejected));
     }
 
+    /** A single thumbs vote on {@code completion}, encoded as a pair's chosen answer is. */
+    public ThumbsExample encodeThumbs(String voteId, String prompt, String completion, boolean up) {
+        long[] promptIds = tokenizer.encode(prompt);
+        if (promptIds.length == 0) {
+            promptIds = new long[] {bosId};
+        }
+        return new ThumbsExample(voteId, promptIds, withEos(tokenizer.encode(completion)), up);
+    }
+
     private long[] withEos(long[] ids) {
         if (ids.length > 0 && tokenizer.stopIds().contains(ids[ids.length - 1])) {
             return ids;

@@ -70,6 +70,18 @@ public final class TrainDefaults {
     /** {@link OnlineRecipe}: pairs from any earlier version train (negative: no staleness limit). */
     public static final String MAX_STALENESS = "-1";
 
+    /**
+     * {@link io.livedpo.policy.dpo.KtoConfig}: single thumbs votes do not train (0). The offline study of a weight is in
+     * docs/LEARNING.md ("The thumbs votes that never pair").
+     */
+    public static final String UNPAIRED_WEIGHT = "0";
+
+    /** TRL's KTO {@code desirable_weight}. */
+    public static final String UNPAIRED_DESIRABLE_WEIGHT = "1";
+
+    /** TRL's KTO {@code undesirable_weight}. */
+    public static final String UNPAIRED_UNDESIRABLE_WEIGHT = "1";
+
     private TrainDefaults() {
     }
 }

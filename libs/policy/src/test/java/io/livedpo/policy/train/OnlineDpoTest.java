@@ -10,6 +10,9 @@ import ai.djl.ndarray.NDManager;
 import io.livedpo.policy.Fixtures;
 import io.livedpo.policy.dpo.DpoConfig;
 import io.livedpo.policy.dpo.DpoLossType;
+import io.livedpo.policy.dpo.KtoConfig;
+import io.livedpo.policy.score.PromptCompletion;
+import io.livedpo.policy.score.Scorer;
 import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.lora.LoraConfig;
 import io.livedpo.policy.model.Gpt2Model;
@@ -32,6 +35,9 @@ class OnlineDpoTest {
     private static NDManager manager;
     private static Gpt2Model model;
     private static List<PreferenceExample> pairs;
+    /** One answer no pair holds, voted up and (in another run) down. */
+    private static ThumbsExample liked;
+    private static ThumbsExample disliked;
 
     @BeforeAll
     static void load() throws IOException {
@@ -50,6 +56,8 @@ class OnlineDpoTest {
             for (int i = 0; i < data.length; i++) {
                 pairs.add(encoder.encode("pair-" + i, data[i][0], data[i][1], data[i][2]));
             }
+            liked = encoder.encodeThumbs("vote-up", "User: Is ice cold?\nAssistant:", " Yes, it is cold.", true);
+            disliked = new ThumbsExample("vote-down", liked.promptIds(), liked.completionIds(), false);
         }
     }
 
@@ -152,6 +160,52 @@ class OnlineDpoTest {
             }
             assertFalse(reference.parameters().get(1).hasGradient(), "the frozen copy takes no gradient");
         }
+    }
+
+    @Test
+    void aThumbsUpRaisesTheAnswersLogRatioAndAThumbsDownLowersIt() {
+        KtoConfig on = new KtoConfig(1, 1, 1);
+        try (LoraAdapter pairsOnly = adapter(); LoraAdapter up = adapter(); LoraAdapter down = adapter()) {
+            // The same pairs in every run; only the single vote beside them differs.
+            OnlineDpo plain = new OnlineDpo(new DpoTrainer(model, pairsOnly, plainDpo()), OnlineRecipe.defaults(), 1);
+            OnlineDpo withUp = new OnlineDpo(new DpoTrainer(model, up, plainDpo()), OnlineRecipe.defaults(), on, 1);
+            OnlineDpo withDown = new OnlineDpo(new DpoTrainer(model, down, plainDpo()), OnlineRecipe.defaults(), on,
+                    1);
+            StepResult first = null;
+            for (int i = 0; i < 4; i++) {
+                plain.train(pairs);
+                StepResult r = withUp.train(pairs, List.of(liked));
+                first = first == null ? r : first;
+                withDown.train(pairs, List.of(disliked));
+            }
+            // A fresh adapter is the reference: r = 0 and z0 = 0, so the first KTO loss is 1 − σ(0).
+            assertEquals(0.5, first.metrics().get("kto/loss"), 1e-5);
+            assertEquals(0.0, first.metrics().get("kto/kl"), 1e-5);
+            double base = logRatio(pairsOnly);
+            assertTrue(logRatio(up) > base + 0.05, "up " + logRatio(up) + " vs pairs only " + base);
+            assertTrue(logRatio(up) > 0, "above the reference: " + logRatio(up));
+            assertTrue(logRatio(down) < base - 0.05, "down " + logRatio(down) + " vs pairs only " + base);
+        }
+    }
+
+    @Test
+    void singlesAreIgnoredWhileKtoIsOff() {
+        try (LoraAdapter a = adapter(); LoraAdapter b = adapter()) {
+            OnlineDpo plain = new OnlineDpo(new DpoTrainer(model, a, plainDpo()), OnlineRecipe.defaults(), 1);
+            OnlineDpo off = new OnlineDpo(new DpoTrainer(model, b, plainDpo()), OnlineRecipe.defaults(),
+                    KtoConfig.defaults(), 1);
+            plain.train(pairs);
+            StepResult r = off.train(pairs, List.of(liked));
+            assertFalse(r.metrics().containsKey("kto/loss"));
+            assertEquals(logRatio(a), logRatio(b), 1e-6);
+        }
+    }
+
+    /** log π(answer) − log π_ref(answer) of the voted answer under {@code adapter}. */
+    private static double logRatio(LoraAdapter adapter) {
+        Scorer scorer = new Scorer(model);
+        List<PromptCompletion> item = List.of(new PromptCompletion(liked.promptIds(), liked.completionIds()));
+        return scorer.score(item, adapter, 1).get(0).logprob() - scorer.score(item, null, 1).get(0).logprob();
     }
 
     @Test
