@@ -129,7 +129,10 @@ class EndToEndIT {
                                 "livedpo.trainer.checkpoint.every", "300s",
                                 "livedpo.trainer.dpo.learning-rate", "2e-3",
                                 "livedpo.trainer.dpo.warmup-steps", "0",
-                                "livedpo.trainer.kl.budget", String.valueOf(KL_BUDGET)),
+                                "livedpo.trainer.kl.budget", String.valueOf(KL_BUDGET),
+                                // The served-KL check reads the newest version that served enough answers, which
+                                // can be more than the default five versions old by then: keep every checkpoint.
+                                "livedpo.trainer.checkpoint.keep", String.valueOf(Integer.MAX_VALUE)),
                         Service.FEEDBACK, feedback));
         VoteLedger ledger = new VoteLedger();
         Looks looks = new Looks();
