@@ -41,15 +41,18 @@ final class OfflineSimulation {
     /** The answer length the live loop's simulated users ask for (`UserTraffic`'s max_tokens). */
     static final int MAX_TOKENS = 48;
     private static final int GENERATION_BATCH = 32;
+    /**
+     * Salt of the single thumbs votes' own streams (their users' draws here, their prompts in
+     * {@link #thumbsPrompts}), so adding them leaves the A/B pairs' stream exactly as it was: a run that ignores them
+     * trains on the very pairs a run without them does.
+     */
+    private static final long THUMBS_STREAM = 0x7407B5L;
 
     private final PolicyModel base;
     private final UserPopulation users;
     private final SplittableRandom rng;
-    /**
-     * The single thumbs votes' own draws, so adding them leaves the A/B pairs' stream exactly as it was: a run that
-     * ignores them trains on the very pairs a run without them does.
-     */
     private final SplittableRandom thumbsRng;
+    private final PreferenceEncoder encoder;
 
     OfflineSimulation(PolicyModel base, long seed) {
         this(base, seed, 0);
@@ -62,7 +65,14 @@ final class OfflineSimulation {
         this.users = new UserPopulation(new SimulationConfig(d.users(), d.ratePerSecond(), d.noise(),
                 adversarialShare, 0, seed, d.k(), d.threshold()));
         this.rng = new SplittableRandom(seed);
-        this.thumbsRng = new SplittableRandom(seed ^ 0x7407B5L);
+        this.thumbsRng = new SplittableRandom(seed ^ THUMBS_STREAM);
+        this.encoder = new PreferenceEncoder(base.tokenizer(), base.model().config().bosTokenId(),
+                base.model().config().eosTokenId());
+    }
+
+    /** The prompts the single thumbs votes of a run with this seed are cast on, apart from the pairs' prompts. */
+    static PromptGenerator thumbsPrompts(long seed) {
+        return new PromptGenerator(seed ^ THUMBS_STREAM);
     }
 
     /** One answer per prompt, sampled from the policy (null adapter: the base). */
@@ -88,8 +98,6 @@ final class OfflineSimulation {
 
     /** Two answers per prompt from the policy; a simulated user keeps the one it prefers. Ties of text are skipped. */
     List<PreferenceExample> pairs(PromptGenerator prompts, int count, LoraAdapter adapter, long seed) {
-        PreferenceEncoder encoder = new PreferenceEncoder(base.tokenizer(), base.model().config().bosTokenId(),
-                base.model().config().eosTokenId());
         List<PreferenceExample> out = new ArrayList<>();
         int asked = 0;
         while (out.size() < count) {
@@ -130,8 +138,6 @@ final class OfflineSimulation {
      * their own stream ({@code prompts}), draws from their own generator.
      */
     List<ThumbsExample> singles(PromptGenerator prompts, int count, LoraAdapter adapter, long seed) {
-        PreferenceEncoder encoder = new PreferenceEncoder(base.tokenizer(), base.model().config().bosTokenId(),
-                base.model().config().eosTokenId());
         List<Prompt> batch = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             batch.add(prompts.next());

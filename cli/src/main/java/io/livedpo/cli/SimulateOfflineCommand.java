@@ -114,7 +114,7 @@ final class SimulateOfflineCommand implements Callable<Integer> {
                         recipe.online(), kto, seed);
                 print(out, 0, 0, 0, sim.evaluate(fresh, null, seed + 17), start);
                 PromptGenerator trainPrompts = new PromptGenerator(seed);
-                PromptGenerator thumbsPrompts = new PromptGenerator(seed ^ 0x7407B5L);
+                PromptGenerator thumbsPrompts = OfflineSimulation.thumbsPrompts(seed);
                 int trained = 0;
                 int nextEval = evalEvery;
                 int evaluatedAt = 0;

@@ -7,16 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.CallOptions;
 import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall;
-import io.grpc.ForwardingClientCallListener;
-import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
@@ -27,6 +19,7 @@ import io.livedpo.proto.CheckpointHeader;
 import io.livedpo.proto.CheckpointStoreGrpc;
 import io.livedpo.proto.LatestRequest;
 import io.livedpo.testing.logs.CapturedLogs;
+import io.livedpo.testing.tls.PresentedCertificate;
 import io.livedpo.testing.tls.SecretMount;
 import io.livedpo.testing.tls.TestPki;
 import java.io.IOException;
@@ -39,8 +32,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -232,17 +223,17 @@ class GrpcTlsRotationTest {
     }
 
     /** The certificate the server presented on a fresh connection's handshake, read from the client's TLS session. */
-    private X509Certificate presented(GrpcTls tls, String target) throws Exception {
-        AtomicReference<SSLSession> session = new AtomicReference<>();
+    private X509Certificate presented(GrpcTls tls, String target) {
+        PresentedCertificate presented = new PresentedCertificate();
         try (GrpcTls.Lease lease = tls.lease()) {
-            ManagedChannel channel = lease.channel(target).intercept(sessionOf(session)).build();
+            ManagedChannel channel = lease.channel(target).intercept(presented).build();
             try {
                 assertEquals(7, latest(channel, TOKEN).getVersion());
             } finally {
                 channel.shutdownNow();
             }
         }
-        return (X509Certificate) session.get().getPeerCertificates()[0];
+        return presented.get();
     }
 
     private Status.Code refusal(GrpcTls tls, String target) {
@@ -261,28 +252,6 @@ class GrpcTlsRotationTest {
                 .withInterceptors(ControlToken.attach(Optional.of(token)))
                 .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .latest(LatestRequest.newBuilder().setPolicy("default").build());
-    }
-
-    private static ClientInterceptor sessionOf(AtomicReference<SSLSession> session) {
-        return new ClientInterceptor() {
-            @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
-                                                         Channel next) {
-                ClientCall<Q, R> call = next.newCall(method, options);
-                return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
-                    @Override
-                    public void start(Listener<R> listener, Metadata headers) {
-                        super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-                            @Override
-                            public void onHeaders(Metadata h) {
-                                session.set(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
-                                super.onHeaders(h);
-                            }
-                        }, headers);
-                    }
-                };
-            }
-        };
     }
 
     private static final class Store extends CheckpointStoreGrpc.CheckpointStoreImplBase {

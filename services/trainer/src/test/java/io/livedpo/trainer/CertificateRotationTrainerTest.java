@@ -7,16 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.grpc.CallOptions;
 import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall;
-import io.grpc.ForwardingClientCallListener;
-import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.livedpo.events.Topics;
@@ -24,6 +16,7 @@ import io.livedpo.proto.CheckpointHeader;
 import io.livedpo.proto.CheckpointStoreGrpc;
 import io.livedpo.proto.LatestRequest;
 import io.livedpo.testing.kafka.KafkaBrokerResource;
+import io.livedpo.testing.tls.PresentedCertificate;
 import io.livedpo.testing.tls.SecretMount;
 import io.livedpo.testing.tls.TestPki;
 import io.livedpo.trainer.grpc.StoreServer;
@@ -39,7 +32,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLSession;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -140,18 +132,16 @@ class CertificateRotationTrainerTest {
 
     /** The certificate the store presented on a fresh connection's handshake, read from the caller's TLS session. */
     private static X509Certificate presented(GrpcTls tls, String target) {
-        AtomicReference<SSLSession> session = new AtomicReference<>();
+        PresentedCertificate presented = new PresentedCertificate();
         try (GrpcTls.Lease lease = tls.lease()) {
-            ManagedChannel channel = lease.channel(target).intercept(sessionOf(session)).build();
+            ManagedChannel channel = lease.channel(target).intercept(presented).build();
             try {
                 assertEquals(POLICY, latest(channel).getPolicy());
-                return (X509Certificate) session.get().getPeerCertificates()[0];
-            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-                throw new AssertionError(e);
             } finally {
                 channel.shutdownNow();
             }
         }
+        return presented.get();
     }
 
     private static X509Certificate presentedOrNull(GrpcTls tls, String target) {
@@ -171,27 +161,5 @@ class CertificateRotationTrainerTest {
                 .withInterceptors(ControlToken.attach(Optional.of(RotatingTlsReplicaResource.TOKEN)))
                 .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .latest(LatestRequest.newBuilder().setPolicy(POLICY).build());
-    }
-
-    private static ClientInterceptor sessionOf(AtomicReference<SSLSession> session) {
-        return new ClientInterceptor() {
-            @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
-                                                         Channel next) {
-                ClientCall<Q, R> call = next.newCall(method, options);
-                return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
-                    @Override
-                    public void start(Listener<R> listener, Metadata headers) {
-                        super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-                            @Override
-                            public void onHeaders(Metadata h) {
-                                session.set(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
-                                super.onHeaders(h);
-                            }
-                        }, headers);
-                    }
-                };
-            }
-        };
     }
 }

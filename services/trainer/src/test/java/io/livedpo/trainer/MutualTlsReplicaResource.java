@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -43,17 +44,27 @@ public class MutualTlsReplicaResource implements QuarkusTestResourceLifecycleMan
             stranger = TestPki.authority("untrusted CA").issue("serving", "localhost").write(dir, "stranger");
             lease = GrpcTls.of(serving.certificate(), serving.privateKey(), trust, Optional.empty()).lease();
             replica = new RecordingReplica(TOKEN, SIGNING_KEY, lease.serverCredentials());
-            return Map.of("livedpo.grpc.tls.enabled", "true",
-                    "livedpo.grpc.tls.cert", trainer.certificate().toString(),
-                    "livedpo.grpc.tls.key", trainer.privateKey().toString(),
-                    "livedpo.grpc.tls.trust", trust.toString(),
-                    "livedpo.trainer.publish.token", TOKEN,
-                    "livedpo.trainer.publish.signing-key", SIGNING_KEY,
-                    "livedpo.trainer.publish.targets", replica.target(),
-                    "livedpo.trainer.store-dir", Files.createTempDirectory("livedpo-store-").toString());
+            return trainerSettings(trainer.certificate(), trainer.privateKey(), trust, TOKEN, SIGNING_KEY,
+                    replica.target());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The trainer with mutual TLS from these files, pushing to {@code target} with this token and HMAC key, its
+     * checkpoints in a fresh directory (a mutable map: a resource may add settings).
+     */
+    static Map<String, String> trainerSettings(Path cert, Path key, Path trust, String token, String signingKey,
+                                               String target) throws IOException {
+        return new HashMap<>(Map.of("livedpo.grpc.tls.enabled", "true",
+                "livedpo.grpc.tls.cert", cert.toString(),
+                "livedpo.grpc.tls.key", key.toString(),
+                "livedpo.grpc.tls.trust", trust.toString(),
+                "livedpo.trainer.publish.token", token,
+                "livedpo.trainer.publish.signing-key", signingKey,
+                "livedpo.trainer.publish.targets", target,
+                "livedpo.trainer.store-dir", Files.createTempDirectory("livedpo-store-").toString()));
     }
 
     @Override

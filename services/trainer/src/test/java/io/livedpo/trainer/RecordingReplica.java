@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
@@ -91,7 +92,8 @@ final class RecordingReplica implements AutoCloseable {
     public void close() {
         server.shutdownNow();
         try {
-            server.awaitTermination();
+            // Until the port is free again: a test may restart a replica where the trainer's target points.
+            server.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

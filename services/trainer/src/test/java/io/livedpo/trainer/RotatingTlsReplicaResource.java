@@ -49,15 +49,10 @@ public class RotatingTlsReplicaResource implements QuarkusTestResourceLifecycleM
             trainerA = issue(ca1, "trainer A");
             trainerSecret = SecretMount.at(dir.resolve("trainer")).write(trainerA, bundle(ca1));
             replica = replica(ca1, bundle(ca1), 0);
-            return Map.of("livedpo.grpc.tls.enabled", "true",
-                    "livedpo.grpc.tls.cert", trainerSecret.certificate().toString(),
-                    "livedpo.grpc.tls.key", trainerSecret.privateKey().toString(),
-                    "livedpo.grpc.tls.trust", trainerSecret.trust().toString(),
-                    "livedpo.grpc.tls.refresh-period", "100ms",
-                    "livedpo.trainer.publish.token", TOKEN,
-                    "livedpo.trainer.publish.signing-key", SIGNING_KEY,
-                    "livedpo.trainer.publish.targets", replica.target(),
-                    "livedpo.trainer.store-dir", Files.createTempDirectory("livedpo-store-").toString());
+            Map<String, String> settings = MutualTlsReplicaResource.trainerSettings(trainerSecret.certificate(),
+                    trainerSecret.privateKey(), trainerSecret.trust(), TOKEN, SIGNING_KEY, replica.target());
+            settings.put("livedpo.grpc.tls.refresh-period", "100ms");
+            return settings;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,11 +24,7 @@ public final class PreferenceEncoder {
     }
 
     public PreferenceExample encode(String pairId, String prompt, String chosen, String rejected) {
-        long[] promptIds = tokenizer.encode(prompt);
-        if (promptIds.length == 0) {
-            promptIds = new long[] {bosId}; // an unconditional prompt starts from BOS, as GPT-2 does
-        }
-        return new PreferenceExample(pairId, promptIds, withEos(tokenizer.encode(chosen)),
+        return new PreferenceExample(pairId, promptIds(prompt), withEos(tokenizer.encode(chosen)),
                 withEos(tokenizer.encode(rejected)));
     }
 
@@ -44,11 +40,12 @@ public final class PreferenceEncoder {
 
     /** A single thumbs vote on {@code completion}, encoded as a pair's chosen answer is. */
     public ThumbsExample encodeThumbs(String voteId, String prompt, String completion, boolean up) {
-        long[] promptIds = tokenizer.encode(prompt);
-        if (promptIds.length == 0) {
-            promptIds = new long[] {bosId};
-        }
-        return new ThumbsExample(voteId, promptIds, withEos(tokenizer.encode(completion)), up);
+        return new ThumbsExample(voteId, promptIds(prompt), withEos(tokenizer.encode(completion)), up);
+    }
+
+    private long[] promptIds(String prompt) {
+        long[] ids = tokenizer.encode(prompt);
+        return ids.length == 0 ? new long[] {bosId} : ids; // an unconditional prompt starts from BOS, as GPT-2 does
     }
 
     private long[] withEos(long[] ids) {
