@@ -21,9 +21,10 @@ def main(argv):
                 if not line.strip():
                     continue
                 r = json.loads(line)
-                recipe = tuple((k, r[k]) for k in ("loss", "beta", "label_smoothing", "sft_weight", "lr", "lr_schedule",
+                recipe = tuple((k, tuple(r[k]) if isinstance(r[k], list) else r[k])
+                               for k in ("loss", "beta", "label_smoothing", "sft_weight", "lr", "warmup", "lr_schedule",
                                                    "lr_decay_steps", "min_lr_ratio", "batch_size",
-                                                   "lora_rank", "steps_per_batch", "replay_size", "replay_per_step",
+                                                   "lora_rank", "lora_targets", "steps_per_batch", "replay_size", "replay_per_step",
                                                    "refresh_every", "refresh_alpha", "max_staleness",
                                                    "pairs_per_version", "adversarial_share", "single_thumbs_share",
                                                    "unpaired_weight", "seed") if k in r)

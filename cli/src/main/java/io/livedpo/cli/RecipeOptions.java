@@ -10,6 +10,7 @@ import io.livedpo.policy.train.OnlineRecipe;
 import io.livedpo.policy.train.TrainConfig;
 import io.livedpo.policy.train.TrainDefaults;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -58,6 +59,10 @@ final class RecipeOptions {
     @Option(names = "--lora-rank", defaultValue = TrainDefaults.LORA_RANK, paramLabel = "R", description = "alpha = 2r")
     int loraRank;
 
+    @Option(names = "--lora-targets", split = ",", paramLabel = "MODULE[,MODULE...]",
+            description = "projections LoRA adapts, as PEFT's target_modules (default: every projection of the model)")
+    List<String> loraTargets;
+
     @Option(names = "--steps-per-batch", defaultValue = TrainDefaults.STEPS_PER_BATCH, paramLabel = "N")
     int stepsPerBatch;
 
@@ -85,7 +90,11 @@ final class RecipeOptions {
     }
 
     LoraConfig lora(CausalLm model) {
-        return new LoraConfig(loraRank, 2f * loraRank, model.defaultLoraTargets());
+        return new LoraConfig(loraRank, 2f * loraRank, targetsOr(model.defaultLoraTargets()));
+    }
+
+    private List<String> targetsOr(List<String> all) {
+        return loraTargets == null || loraTargets.isEmpty() ? all : loraTargets;
     }
 
     OnlineRecipe online() {
@@ -106,6 +115,7 @@ final class RecipeOptions {
         m.put("min_lr_ratio", minLrRatio);
         m.put("batch_size", batchSize);
         m.put("lora_rank", loraRank);
+        m.put("lora_targets", targetsOr(List.of("all")));
         m.put("steps_per_batch", stepsPerBatch);
         m.put("replay_size", replaySize);
         m.put("replay_per_step", replayPerStep);

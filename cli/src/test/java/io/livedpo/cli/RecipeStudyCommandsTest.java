@@ -52,9 +52,11 @@ class RecipeStudyCommandsTest {
 
         CliRun fresh = CliRun.of("replay", "--model", LivedpoCliTest.MODEL, "--pairs", pairs.toString(),
                 "--batch-size", "2", "--eval-every", "100", "--eval", "2", "--lora-rank", "4",
-                "--max-staleness", "0");
+                "--max-staleness", "0", "--lora-targets", "attn.c_attn");
         assertEquals(0, fresh.exitCode(), fresh.err());
         JsonNode end = fresh.json().get(fresh.json().size() - 1);
+        assertEquals("[\"attn.c_attn\"]", end.get("lora_targets").toString());
+        assertEquals("[\"all\"]", rows.get(0).get("lora_targets").toString(), "by default every projection");
         assertEquals(2, end.get("stale_dropped").asInt(), "the two v1 pairs came after v3");
         assertEquals(8, end.get("pairs").asInt());
     }

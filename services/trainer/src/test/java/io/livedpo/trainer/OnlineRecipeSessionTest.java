@@ -1,6 +1,9 @@
 package io.livedpo.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.livedpo.events.PairSource;
 import io.livedpo.events.PreferencePair;
@@ -8,6 +11,7 @@ import io.livedpo.events.PromptMessage;
 import io.livedpo.policy.PolicyModel;
 import io.livedpo.policy.checkpoint.CheckpointMetadata;
 import io.livedpo.policy.dpo.DpoConfig;
+import io.livedpo.policy.lora.LoraAdapter;
 import io.livedpo.policy.lora.LoraConfig;
 import io.livedpo.policy.optim.AdamWConfig;
 import io.livedpo.policy.train.OnlineRecipe;
@@ -25,12 +29,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trainer runs the recipe's knobs: stale pairs are accounted for but never trained, steps per batch count. */
+/**
+ * The trainer runs the recipe's knobs: stale pairs are accounted for but never trained, steps per batch count, LoRA
+ * adapts the configured projections only.
+ */
 class OnlineRecipeSessionTest {
 
     private static final String POLICY = "recipe";
@@ -70,6 +78,28 @@ class OnlineRecipeSessionTest {
         }
     }
 
+    @Test
+    void aNewPolicyAdaptsOnlyTheConfiguredTargetsAndItsCheckpointLoadsAsThat(@TempDir Path store) throws IOException {
+        try (TrainingSession session = session(store, OnlineRecipe.defaults(), List.of("attn.c_attn"),
+                new SimpleMeterRegistry())) {
+            offer(session, 0, 4, 0, TrainingSession.Offer.ACCEPTED);
+            assertEquals(1, session.checkpoint().get(0).version());
+        }
+        try (LoraAdapter loaded = base.loadAdapter(new CheckpointStore(store).dir(POLICY, 1))) {
+            assertEquals(List.of("attn.c_attn"), loaded.config().targetModules());
+            Set<String> modules = loaded.peftTensors().keySet();
+            assertFalse(modules.isEmpty());
+            assertTrue(modules.stream().allMatch(k -> k.contains(".attn.c_attn.")), modules::toString);
+        }
+    }
+
+    @Test
+    void targetsThatMatchNoProjectionOfTheModelFailAtStartUp(@TempDir Path store) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> session(store, OnlineRecipe.defaults(), List.of("q_proj"), new SimpleMeterRegistry()));
+        assertTrue(e.getMessage().contains("q_proj") && e.getMessage().contains("attn.c_attn"), e.getMessage());
+    }
+
     private static void offer(TrainingSession session, int from, int to, long answerVersion,
                               TrainingSession.Offer expected) throws IOException {
         for (int i = from; i < to; i++) {
@@ -87,8 +117,13 @@ class OnlineRecipeSessionTest {
     }
 
     private static TrainingSession session(Path store, OnlineRecipe recipe, SimpleMeterRegistry registry) {
+        return session(store, recipe, LoraConfig.GPT2_TARGETS, registry);
+    }
+
+    private static TrainingSession session(Path store, OnlineRecipe recipe, List<String> targets,
+                                           SimpleMeterRegistry registry) {
         TrainingSettings settings = new TrainingSettings(4, Duration.ofHours(1), 100, Duration.ofHours(1), 100, 1000,
-                new LoraConfig(4, 8f, LoraConfig.GPT2_TARGETS),
+                new LoraConfig(4, 8f, targets),
                 new TrainConfig(DpoConfig.defaults(), 1e-2f, 0, 1f, AdamWConfig.defaults()), recipe);
         return new TrainingSession(base, new CheckpointStore(store), settings,
                 new KlGuard(base, new KlSettings(1e9, List.of("Hello!"), 4, true)), (c, kl) -> { },

@@ -202,6 +202,11 @@ public final class LoraAdapter implements Adapter, AutoCloseable {
         manager.close();
     }
 
+    /** Refuses a config that targets no projection of {@code base}, naming the ones it has: for a start-up check. */
+    public static void requireTargets(CausalLm base, LoraConfig config) {
+        targets(base, config);
+    }
+
     /** Projections the config targets, matched by suffix as PEFT matches target_modules. */
     static List<Projection> targets(CausalLm base, LoraConfig config) {
         List<Projection> out = new ArrayList<>();

@@ -151,6 +151,13 @@ public interface TrainerConfig {
         @WithDefault(TrainDefaults.LORA_ALPHA)
         float loraAlpha();
 
+        /**
+         * The projections a new policy's adapter adapts, as PEFT's {@code target_modules} (suffixes inside a block,
+         * e.g. {@code attn.c_attn} or {@code q_proj}); unset: every projection of the base model's family. A policy
+         * that continues from a checkpoint keeps that checkpoint's targets.
+         */
+        Optional<List<String>> loraTargets();
+
         /** Optimizer steps on each new mini-batch (each with fresh replay samples). */
         @WithDefault(TrainDefaults.STEPS_PER_BATCH)
         int stepsPerBatch();

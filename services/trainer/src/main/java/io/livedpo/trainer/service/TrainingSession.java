@@ -60,6 +60,8 @@ public final class TrainingSession implements AutoCloseable {
     /** {@code canary}: the live canary's verdicts; a rolled-back version is never continued from. */
     public TrainingSession(PolicyModel base, CheckpointStore store, TrainingSettings settings, KlGuard guard,
                            CheckpointSink sink, TrainerMetrics metrics, CanaryLedger canary) {
+        // A target that matches nothing fails here, at start-up, not at the first pair of a new policy.
+        LoraAdapter.requireTargets(base.model(), settings.lora());
         this.canary = canary;
         this.base = base;
         this.store = store;

@@ -37,15 +37,15 @@ public record TrainingSettings(int batchSize, Duration batchWait, int checkpoint
         }
     }
 
-    /** @param loraTargets the base model family's default LoRA targets, as PEFT injects them */
-    public static TrainingSettings from(TrainerConfig c, List<String> loraTargets) {
+    /** @param familyTargets the base model family's LoRA targets, used unless {@code lora-targets} names others */
+    public static TrainingSettings from(TrainerConfig c, List<String> familyTargets) {
         TrainerConfig.Dpo d = c.dpo();
         TrainConfig train = new TrainConfig(new DpoConfig(d.loss(), d.beta(), d.labelSmoothing(), d.sftWeight()),
                 d.learningRate(), d.warmupSteps(), d.maxGradNorm(), AdamWConfig.defaults(),
                 new LrDecay(d.lrSchedule(), d.lrDecaySteps(), d.minLrRatio()));
         return new TrainingSettings(c.batch().size(), c.batch().maxWait(), c.checkpoint().everySteps(),
                 c.checkpoint().every(), c.checkpoint().keep(), c.checkpoint().dedupeWindow(),
-                new LoraConfig(d.loraRank(), d.loraAlpha(), loraTargets), train,
+                new LoraConfig(d.loraRank(), d.loraAlpha(), d.loraTargets().orElse(familyTargets)), train,
                 new OnlineRecipe(d.stepsPerBatch(), d.replaySize(), d.replayPerStep(), d.refreshEvery(),
                         d.refreshAlpha(), d.maxStaleness()));
     }

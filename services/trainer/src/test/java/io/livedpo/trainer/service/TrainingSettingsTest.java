@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The learning-rate decay keys, read through SmallRye's own conversion into the trainer's settings. */
+/** The learning-rate decay and LoRA target keys, read through SmallRye's own conversion into the trainer's settings. */
 class TrainingSettingsTest {
 
     private static TrainingSettings settings(Map<String, String> extra) {
@@ -64,6 +64,13 @@ class TrainingSettingsTest {
                 "livedpo.trainer.dpo.lr-decay-steps", "120")).train();
         // The default floor, a tenth of the peak.
         assertEquals(new WarmupCosine(2e-3f, (float) (2e-3f * 0.1), 10, 130), train.schedule());
+    }
+
+    @Test
+    void loraAdaptsTheFamilysProjectionsUnlessTargetsAreNamed() {
+        assertEquals(List.of("c_attn"), settings(Map.of()).lora().targetModules());
+        assertEquals(List.of("attn.c_attn", "mlp.c_fc"),
+                settings(Map.of("livedpo.trainer.dpo.lora-targets", "attn.c_attn,mlp.c_fc")).lora().targetModules());
     }
 
     @Test
