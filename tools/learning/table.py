@@ -7,6 +7,12 @@ given pair counts (thumbs-up ± 95 % half-interval, KL) and the first pair count
 import json
 import sys
 
+# The fields that tell one run's recipe from another's (lists, such as LoRA targets, as tuples).
+RECIPE = ("loss", "beta", "label_smoothing", "sft_weight", "lr", "warmup", "lr_schedule", "lr_decay_steps",
+          "min_lr_ratio", "batch_size", "lora_rank", "lora_targets", "steps_per_batch", "replay_size",
+          "replay_per_step", "refresh_every", "refresh_alpha", "max_staleness", "pairs_per_version",
+          "adversarial_share", "single_thumbs_share", "unpaired_weight", "seed")
+
 
 def main(argv):
     knob = None
@@ -21,13 +27,7 @@ def main(argv):
                 if not line.strip():
                     continue
                 r = json.loads(line)
-                recipe = tuple((k, tuple(r[k]) if isinstance(r[k], list) else r[k])
-                               for k in ("loss", "beta", "label_smoothing", "sft_weight", "lr", "warmup", "lr_schedule",
-                                                   "lr_decay_steps", "min_lr_ratio", "batch_size",
-                                                   "lora_rank", "lora_targets", "steps_per_batch", "replay_size", "replay_per_step",
-                                                   "refresh_every", "refresh_alpha", "max_staleness",
-                                                   "pairs_per_version", "adversarial_share", "single_thumbs_share",
-                                                   "unpaired_weight", "seed") if k in r)
+                recipe = tuple((k, tuple(r[k]) if isinstance(r[k], list) else r[k]) for k in RECIPE if k in r)
                 runs.setdefault((r.get("label", ""), recipe), []).append(r)
     print("| run | " + "".join(k + " | " for k in knob or []) + "≈500 pairs | ≈1,000 | ≈1,500 | 2,000 | +20 points at |")
     print("| --- | " + "--- | " * len(knob or []) + "--- | --- | --- | --- | --- |")
